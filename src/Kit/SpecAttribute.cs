@@ -1,0 +1,24 @@
+namespace LossConformance.Kit;
+
+/// <summary>
+/// Cites the spec clauses a test checks, by ID (the backticked first word of a heading in spec/).
+/// Several IDs may be listed; a failure names them. The traceability tests require every
+/// clause to be cited and every cited ID to exist.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
+public sealed class SpecAttribute(params string[] clauseIds) : Attribute
+{
+    public IReadOnlyList<string> ClauseIds { get; } = clauseIds;
+}
+
+/// <summary>
+/// The capability interfaces a test needs, as open generics (typeof(IEntropy&lt;&gt;)); they
+/// are closed over the suite's element type. An implementation that lacks one is reported as
+/// skipped for that test, with the missing interface as the reason. On a class, it applies to
+/// every test of the class and of its subclasses.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true, Inherited = true)]
+public sealed class RequiresAttribute(params Type[] capabilities) : Attribute
+{
+    public IReadOnlyList<Type> Capabilities { get; } = capabilities;
+}

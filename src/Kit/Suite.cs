@@ -1,0 +1,151 @@
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
+using Xunit.Abstractions;
+
+namespace LossConformance.Kit;
+
+/// <summary>
+/// Base of every suite (EF Core specification-test style). A concrete suite class passes the
+/// implementations it runs on; each <see cref="ForEachImplementationAttribute"/> test then runs
+/// once per implementation and element type T:
+/// <code>public sealed class MyKlProperties(ITestOutputHelper o) : KlDivergenceProperties&lt;float&gt;(o, new MyKl());</code>
+/// </summary>
+public abstract class Suite<T> : ISuite where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected Suite(ITestOutputHelper output, IEnumerable<object> implementations)
+    {
+        Output = output;
+        Implementations = implementations.Select(i => ImplementationUnderTest.Register(i, "subclass")).ToArray();
+    }
+
+    protected Suite(ITestOutputHelper output, params object[] implementations)
+        : this(output, (IEnumerable<object>)implementations) { }
+
+    public Type ElementType => typeof(T);
+
+    public IReadOnlyList<ImplementationUnderTest> Implementations { get; }
+
+    protected ITestOutputHelper Output { get; }
+
+    /// <summary>Unit roundoff of T.</summary>
+    protected static double U => Fp<T>.U;
+
+    /// <summary>
+    /// Checks a law on generated cases. On failure throws a <see cref="SpecViolationException"/>
+    /// naming the clauses cited by the calling test, the implementation, T and n, the observed
+    /// value against its bound, the shrunk input, and the command that replays it.
+    /// </summary>
+    protected void Check<TCase>(string implementation, Arbitrary<TCase> cases, Func<ImplementationUnderTest, TCase, Verdict> law,
+                                [CallerMemberName] string test = "") where TCase : ICase
+    {
+        var impl = ImplementationUnderTest.Find(implementation);
+        var clauses = ClausesOf(test);
+        var runner = new CapturingRunner();
+        var config = Config.Quick.WithMaxTest(Settings.MaxTest).WithRunner(runner).WithName(test);
+        if (Settings.Replay is var (seed, gamma))
+            config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), FSharpOption<int>.None)));
+
+        var property = Prop.ForAll(cases, c =>
+        {
+            var verdict = law(impl, c);
+            var p = verdict.Holds.Label(verdict.Observation);
+            foreach (var tag in c.Tags) p = p.Classify(true, tag);
+            return p;
+        });
+        FsCheck.Check.One(config, property);
+
+        switch (runner.Result)
+        {
+            case TestResult.Passed passed:
+                Output.WriteLine($"{impl.Name} ({Fp<T>.Name}): {test} passed {passed.Item1.NumberOfTests} cases. {Stamps(passed.Item1)}");
+                break;
+            case TestResult.Failed failed:
+                throw Violation(impl, clauses, test, failed, law);
+            case TestResult.Exhausted exhausted:
+                throw new SpecViolationException(clauses, impl.Name,
+                    $"{string.Join(", ", clauses)}: the generator gave up after {exhausted.Item.NumberOfTests} cases [{impl.Name} {Fp<T>.Name}].");
+            default:
+                throw new InvalidOperationException($"FsCheck reported no result for {test}.");
+        }
+    }
+
+    /// <summary>Checks one named case (a hard case with a known answer). Failure reports clause, implementation, T, case and observation.</summary>
+    protected void Expect(string implementation, string caseName, Func<ImplementationUnderTest, Verdict> check,
+                          [CallerMemberName] string test = "")
+    {
+        var impl = ImplementationUnderTest.Find(implementation);
+        var clauses = ClausesOf(test);
+        Verdict verdict;
+        try { verdict = check(impl); }
+        catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}"); }
+        if (verdict.Holds)
+        {
+            Output.WriteLine($"{impl.Name} ({Fp<T>.Name}) {caseName}: {verdict.Observation}");
+            return;
+        }
+        var text = new StringBuilder()
+            .AppendLine($"{string.Join(", ", clauses)} violated by {impl.Name} ({Fp<T>.Name}), case '{caseName}':")
+            .AppendLine($"  {verdict.Observation}")
+            .AppendLine("Re-run:")
+            .AppendLine($"  {ReplayCommand(test, null)}");
+        throw new SpecViolationException(clauses, impl.Name, text.ToString());
+    }
+
+    private SpecViolationException Violation<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, string test,
+                                                    TestResult.Failed failed, Func<ImplementationUnderTest, TCase, Verdict> law) where TCase : ICase
+    {
+        var data = failed.Item1;
+        var original = (TCase)failed.Item2.Head;
+        var shrunk = (TCase)failed.Item3.Head;
+        var seed = failed.Item5;
+        string observation;
+        try { observation = law(impl, shrunk).Observation; }
+        catch (Exception e) { observation = $"threw {e.GetType().Name}: {e.Message}"; }
+
+        var text = new StringBuilder()
+            .AppendLine($"{string.Join(", ", clauses)} violated by {impl.Name} ({Fp<T>.Name}), n = {shrunk.N}:")
+            .AppendLine($"  {observation}")
+            .AppendLine($"Shrunk input ({data.NumberOfShrinks} shrinks, failing case {data.NumberOfTests} of the run):")
+            .AppendLine(Indent(shrunk.Describe()));
+        if (data.NumberOfShrinks > 0)
+            text.AppendLine($"Original input (n = {original.N}):").AppendLine(Indent(original.Describe()));
+        text.AppendLine("Replay exactly this run:")
+            .AppendLine($"  {ReplayCommand(test, (seed.Seed, seed.Gamma))}");
+        return new SpecViolationException(clauses, impl.Name, text.ToString());
+    }
+
+    private string ReplayCommand(string test, (ulong Seed, ulong Gamma)? seed)
+    {
+        var env = new StringBuilder();
+        if (seed is var (s, g)) env.Append($"{Settings.ReplayVariable}=\"{s},{g}\" ");
+        if (DropIn.Setting is { Length: > 0 } dropIn) env.Append($"{DropIn.Variable}=\"{dropIn}\" ");
+        return $"{env}dotnet test --filter \"FullyQualifiedName={GetType().FullName}.{test}\"";
+    }
+
+    private IReadOnlyList<string> ClausesOf(string test)
+    {
+        var method = GetType().GetMethod(test, BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"Check was called from '{test}', which is not a public test method of {GetType().Name}.");
+        var ids = method.GetCustomAttributes<SpecAttribute>(inherit: true).SelectMany(a => a.ClauseIds).ToArray();
+        return ids.Length > 0 ? ids : throw new InvalidOperationException($"{GetType().Name}.{test} cites no clause; add [Spec(\"AREA-NAME\")].");
+    }
+
+    private static string Stamps(TestData data) =>
+        string.Join("; ", data.Stamps.Select(s => $"{s.Item1 * 100 / Math.Max(1, data.NumberOfTests)}% {string.Join(", ", s.Item2)}"));
+
+    private static string Indent(string s) => "  " + s.Replace("\n", "\n  ");
+
+    private sealed class CapturingRunner : IRunner
+    {
+        public TestResult? Result { get; private set; }
+        public void OnStartFixture(Type t) { }
+        public void OnArguments(int ntest, Microsoft.FSharp.Collections.FSharpList<object> args, FSharpFunc<int, FSharpFunc<Microsoft.FSharp.Collections.FSharpList<object>, string>> every) { }
+        public void OnShrink(Microsoft.FSharp.Collections.FSharpList<object> args, FSharpFunc<Microsoft.FSharp.Collections.FSharpList<object>, string> everyShrink) { }
+        public void OnFinished(string name, TestResult testResult) => Result = testResult;
+    }
+}

@@ -1,0 +1,43 @@
+namespace LossConformance.Reference;
+
+/// <summary>Kullback–Leibler divergence (spec/kl-divergence.md).</summary>
+public static class KlDivergence
+{
+    /// <summary>Forward KL: D(p ‖ q) = Σᵢ pᵢ ln(pᵢ / qᵢ), with 0 · ln(0 / qᵢ) = 0.</summary>
+    /// <param name="p">Reference distribution. Range: n ≥ 1, pᵢ ∈ [0, 1], Σpᵢ = 1 within τ(n) = (2n + 8)u.</param>
+    /// <param name="q">Model distribution. Range: as p, same length.</param>
+    /// <returns>A value in [0, +∞]; 0 when p = q; +∞ when some pᵢ &gt; 0 has qᵢ = 0.</returns>
+    /// <exception cref="ArgumentException">p or q is empty, not finite or not a distribution; lengths differ.</exception>
+    /// <remarks>Spec: <c>KL-DEF</c>, <c>KL-SUPPORT</c>.</remarks>
+    public static double Forward(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        InputRules.Distribution(p, nameof(p));
+        InputRules.Distribution(q, nameof(q));
+        InputRules.SameLength(p, nameof(p), q, nameof(q));
+
+        double sum = 0.0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            if (p[i] == 0.0) continue;                          // 0 · ln(0 / qᵢ) = 0 by convention, not NaN
+            if (q[i] == 0.0) return double.PositiveInfinity;    // pᵢ > 0 = qᵢ: not absolutely continuous
+            sum += p[i] * Math.Log(p[i] / q[i]);
+        }
+        return sum;
+    }
+
+    /// <summary>Reverse KL: D(q ‖ p) = Σᵢ qᵢ ln(qᵢ / pᵢ), the forward divergence with the arguments swapped.</summary>
+    /// <param name="p">Reference distribution. Range: n ≥ 1, pᵢ ∈ [0, 1], Σpᵢ = 1 within τ(n) = (2n + 8)u.</param>
+    /// <param name="q">Model distribution. Range: as p, same length.</param>
+    /// <returns>A value in [0, +∞]; +∞ when some qᵢ &gt; 0 has pᵢ = 0.</returns>
+    /// <exception cref="ArgumentException">p or q is empty, not finite or not a distribution; lengths differ.</exception>
+    /// <remarks>Spec: <c>KL-ASYMMETRIC</c>, <c>KL-DEF</c>, <c>KL-SUPPORT</c>.</remarks>
+    public static double Reverse(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        // Validated here too, so that an error names the caller's parameter, not the swapped one.
+        InputRules.Distribution(p, nameof(p));
+        InputRules.Distribution(q, nameof(q));
+        InputRules.SameLength(p, nameof(p), q, nameof(q));
+
+        return Forward(q, p);
+    }
+}
