@@ -87,14 +87,28 @@ public readonly record struct Verdict(bool Holds, string Observation)
 public static class Show
 {
     /// <summary>Shortest string that round-trips the double.</summary>
-    public static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double x)
+    {
+        // "R" does not always round-trip on .NET 10 (2⁻²⁵ prints one ulp low); fall back to 17 digits.
+        string s = x.ToString("R", CultureInfo.InvariantCulture);
+        return double.Parse(s, CultureInfo.InvariantCulture).Equals(x) ? s : x.ToString("G17", CultureInfo.InvariantCulture);
+    }
 
-    public static string Number(float x) => x.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(float x)
+    {
+        string s = x.ToString("R", CultureInfo.InvariantCulture);
+        return float.Parse(s, CultureInfo.InvariantCulture).Equals(x) ? s : x.ToString("G9", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>[a, b, c] with round-trip entries; long vectors show their first entries and the length.</summary>
     public static string Vector<T>(IReadOnlyList<T> values, int limit = 64) where T : IFormattable
     {
-        var shown = values.Take(limit).Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+        var shown = values.Take(limit).Select(v => v switch
+        {
+            double d => Number(d),
+            float f => Number(f),
+            _ => v.ToString("R", CultureInfo.InvariantCulture),
+        });
         string tail = values.Count > limit ? $", … ({values.Count} entries in all; the replay regenerates them)" : "";
         return "[" + string.Join(", ", shown) + tail + "]";
     }

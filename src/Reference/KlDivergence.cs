@@ -20,7 +20,7 @@ public static class KlDivergence
         {
             if (p[i] == 0.0) continue;                          // 0 · ln(0 / qᵢ) = 0 by convention, not NaN
             if (q[i] == 0.0) return double.PositiveInfinity;    // pᵢ > 0 = qᵢ: not absolutely continuous
-            sum += p[i] * Math.Log(p[i] / q[i]);
+            sum += p[i] * LogRatio(p[i], q[i]);
         }
         return sum;
     }
@@ -39,5 +39,12 @@ public static class KlDivergence
         InputRules.SameLength(p, nameof(p), q, nameof(q));
 
         return Forward(q, p);
+    }
+
+    /// <summary>ln(a / b) for a, b &gt; 0: one rounding of the ratio where it is a normal number; ln a − ln b where a/b would overflow or lose bits as a subnormal (a = 1e-9, b = 5e-324).</summary>
+    private static double LogRatio(double a, double b)
+    {
+        double r = a / b;
+        return double.IsNormal(r) ? Math.Log(r) : Math.Log(a) - Math.Log(b);
     }
 }
