@@ -9,7 +9,8 @@ namespace LossConformance.Kit;
 /// (condition), their length n and T's unit roundoff u:
 /// <list type="bullet">
 /// <item><c>ACC-MODEL</c>: each +, −, ×, ÷ rounds with relative error ≤ u; exp and ln with ≤ 4u
-/// (2 ulp, looser than OpenCL's 3 ulp for float since 1 ulp ≤ 2u); results below the smallest
+/// (between 2 and 4 ulp, since 1 ulp of x is between u|x| and 2u|x|; tighter than OpenCL's
+/// 3 ulp, which allows up to 6u); results below the smallest
 /// normal number may be flushed, an absolute error ≤ that number.</item>
 /// <item><c>ACC-SUM</c>: a sum of n terms in any order errs by ≤ γ_{n−1} Σ|xᵢ|, γₖ = ku/(1 − ku).</item>
 /// </list>
