@@ -15,7 +15,8 @@ public readonly record struct Verdict(bool Holds, string Observation)
     /// <summary>|observed − expected| ≤ bound; equal infinities of the same sign also hold.</summary>
     public static Verdict Within(string quantity, double observed, double expected, double bound)
     {
-        bool holds = observed.Equals(expected) || Math.Abs(observed - expected) <= bound;
+        // A bound that is NaN or infinite proves nothing: only an exact match passes then.
+        bool holds = observed.Equals(expected) || (double.IsFinite(bound) && Math.Abs(observed - expected) <= bound);
         return new(holds, $"{quantity} = {Show.Number(observed)}, expected {Show.Number(expected)} ± {Show.Number(bound)} (off by {Show.Number(Math.Abs(observed - expected))})");
     }
 
@@ -38,7 +39,7 @@ public readonly record struct Verdict(bool Holds, string Observation)
         {
             if (observed[i].Equals(expected[i])) continue;
             double err = Math.Abs(observed[i] - expected[i]);
-            double excess = double.IsNaN(err) ? double.PositiveInfinity : err - bound[i];
+            double excess = double.IsNaN(err) || !double.IsFinite(bound[i]) ? double.PositiveInfinity : err - bound[i];
             if (excess > worstExcess) { worstExcess = excess; worst = i; }
         }
         if (worst < 0 || worstExcess <= 0) return Pass;

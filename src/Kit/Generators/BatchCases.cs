@@ -1,0 +1,117 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace LossConformance.Kit;
+
+/// <summary>A [rows × classes] batch of logits with hard targets, some of them the ignore index.</summary>
+public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ignoreIndex, string kind) : ICase
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T[] Logits { get; } = logits;
+    public double[] LogitsD { get; } = Fp<T>.ToDouble(logits);
+    public int Classes { get; } = classes;
+    public int[] Targets { get; } = targets;
+    public int IgnoreIndex { get; } = ignoreIndex;
+    public string Kind { get; } = kind;
+    public int Rows => Targets.Length;
+    public int N => Classes;
+
+    /// <summary>Number of counted rows (targets other than the ignore index).</summary>
+    public int Counted => Targets.Count(t => t != IgnoreIndex);
+
+    public bool IsIgnored(int row) => Targets[row] == IgnoreIndex;
+
+    /// <summary>Row r of the logits, in float64.</summary>
+    public ReadOnlySpan<double> Row(int r) => LogitsD.AsSpan(r * Classes, Classes);
+
+    /// <summary>The same batch without its ignored rows (null when every row is ignored).</summary>
+    public BatchCase<T>? WithoutIgnoredRows()
+    {
+        var keep = Enumerable.Range(0, Rows).Where(r => !IsIgnored(r)).ToArray();
+        if (keep.Length == 0) return null;
+        var logits = keep.SelectMany(r => Logits.Skip(r * Classes).Take(Classes)).ToArray();
+        return new BatchCase<T>(logits, Classes, keep.Select(r => Targets[r]).ToArray(), IgnoreIndex, Kind + ", ignored rows deleted");
+    }
+
+    public IEnumerable<string> Tags
+    {
+        get
+        {
+            yield return Rows == 1 ? "1 row" : Rows <= 8 ? "rows ≤ 8" : "rows ≤ 64";
+            yield return Classes == 1 ? "1 class" : Classes <= 8 ? "classes ≤ 8" : Classes <= 64 ? "classes ≤ 64" : "classes ≤ 512";
+            yield return Counted == 0 ? "all ignored" : Counted < Rows ? "some ignored" : "none ignored";
+            yield return IgnoreIndex >= 0 ? "in-range ignore index" : "ignore index −100";
+            foreach (var tag in Tagging.Logits(LogitsD)) yield return tag;
+        }
+    }
+
+    public string Describe() =>
+        $"rows = {Rows}, classes = {Classes}, ignoreIndex = {IgnoreIndex}   ({Kind})\ntargets = {Show.Vector(Targets)}\nlogits = {Show.Vector(Logits)}";
+}
+
+/// <summary>
+/// Batches for <c>GRAD-MEAN</c>, <c>GRAD-IGNORE</c>, <c>GRAD-ALL-IGNORED</c>, <c>GRAD-FUSED</c>: rows 1–64,
+/// classes 1–512, each row's logits of one of <see cref="Generate{T}.LogitValues"/>'s kinds (up to ±1e4);
+/// ignore index −100 (75%) or a valid class (25%, which then is never a counted target); a share of
+/// ignored rows of 0, ¼ or ½, and every row ignored in 10% of batches.
+/// </summary>
+public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static Arbitrary<BatchCase<T>> Batches { get; } = Arb.From(Generate<T>.Seeded(rng => Build(rng, allIgnored: rng.Next(10) == 0)), Shrink);
+
+    /// <summary>Batches in which every target is the ignore index.</summary>
+    public static Arbitrary<BatchCase<T>> AllIgnored { get; } = Arb.From(Generate<T>.Seeded(rng => Build(rng, allIgnored: true)), Shrink);
+
+    /// <summary>Batches with at least one counted row.</summary>
+    public static Arbitrary<BatchCase<T>> Counted { get; } = Arb.From(
+        Generate<T>.Seeded(rng =>
+        {
+            var c = Build(rng, allIgnored: false);
+            return c.Counted > 0 ? c : Build(new Random(rng.Next()), allIgnored: false, forceCounted: true);
+        }),
+        c => Shrink(c).Where(s => s.Counted > 0));
+
+    private static BatchCase<T> Build(Random rng, bool allIgnored, bool forceCounted = false)
+    {
+        double r = rng.NextDouble();
+        int rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
+        r = rng.NextDouble();
+        int classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
+        bool inRange = rng.Next(4) == 0 && !(forceCounted && classes == 1);
+        int ignore = inRange ? rng.Next(classes) : -100;
+        double share = allIgnored ? 1 : new[] { 0, 0.25, 0.5 }[rng.Next(3)];
+
+        var logits = new double[rows * classes];
+        var targets = new int[rows];
+        var kinds = new HashSet<string>();
+        for (int row = 0; row < rows; row++)
+        {
+            var (z, kind) = Generate<T>.LogitValues(rng, classes);
+            kinds.Add(kind);
+            z.CopyTo(logits, row * classes);
+            bool ignored = rng.NextDouble() < share && !(forceCounted && row == 0);
+            if (ignored || (classes == 1 && inRange)) targets[row] = ignore;
+            else
+            {
+                int t = rng.Next(classes);
+                if (t == ignore) t = (t + 1) % classes;   // a counted row never carries the ignore index
+                targets[row] = t;
+            }
+        }
+        // With one class and an in-range ignore index the only class is ignored: every row is.
+        return new BatchCase<T>(Fp<T>.From(logits), classes, targets, ignore, string.Join(" / ", kinds.Take(3)));
+    }
+
+    private static IEnumerable<BatchCase<T>> Shrink(BatchCase<T> c)
+    {
+        if (c.Rows <= 1) yield break;
+        foreach (var keep in new[] { Enumerable.Range(0, c.Rows / 2), Enumerable.Range(1, c.Rows - 1) })
+        {
+            var rows = keep.ToArray();
+            if (rows.Length == 0) continue;
+            var logits = rows.SelectMany(r => c.Logits.Skip(r * c.Classes).Take(c.Classes)).ToArray();
+            yield return new BatchCase<T>(logits, c.Classes, rows.Select(r => c.Targets[r]).ToArray(), c.IgnoreIndex, c.Kind + ", shrunk");
+        }
+    }
+}
