@@ -1,0 +1,74 @@
+using System.Numerics;
+using LossConformance.Kit;
+using Xunit.Abstractions;
+using Ref = LossConformance.Reference;
+
+namespace LossConformance.Conformance;
+
+/// <summary>
+/// spec/linear-layer.md against the float64 reference: z = Wᵀx + b, the loss and ∂L/∂W, ∂L/∂b
+/// of the implementation in T agree with <see cref="Ref.LinearLayer"/> on the same inputs, entry by
+/// entry, within the implementation's bound for T plus the reference's for double
+/// (<see cref="DifferentialAccuracy.LinearLogits{T}"/> and the bounds beside it).
+/// </summary>
+[Requires(typeof(ILinearLayer<>))]
+public abstract class LinearLayerConformance<T>(ITestOutputHelper output, params object[] implementations)
+    : Suite<T>(output, implementations) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ForEachImplementation, Spec("LIN-SHAPE", "ACC-SUM")]
+    public void Logits_agree_with_the_reference(string implementation) =>
+        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        {
+            var z = Agreement.Filled<T>(c.N, Agreement.Sentinel);
+            impl.As<ILinearLayer<T>>().Forward(c.X, c.W, c.B, z);
+            var expected = new double[c.N];
+            Ref.LinearLayer.Forward(c.XD, c.WD, c.BD, expected);
+            return Agreement.Vector<T>("z = Wᵀx + b", Fp<T>.ToDouble(z), expected,
+                Agreement.Plus(DifferentialAccuracy.LinearLogits<T>(c.XD, c.WD, c.BD), DifferentialAccuracy.LinearLogits<double>(c.XD, c.WD, c.BD)));
+        });
+
+    [ForEachImplementation, Spec("LIN-SHAPE", "XENT-LOGITS", "ACC-XENT-LOGITS")]
+    public void Loss_agrees_with_the_reference(string implementation) =>
+        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        {
+            var (loss, _, _, expected, _, _) = Run(impl, c);
+            return Agreement.Scalar<T>("L", loss, expected,
+                DifferentialAccuracy.LinearLoss<T>(c.XD, c.WD, c.BD, c.YD) + DifferentialAccuracy.LinearLoss<double>(c.XD, c.WD, c.BD, c.YD));
+        });
+
+    [ForEachImplementation, Spec("LIN-GRAD-W", "ACC-XENT-LOGITS")]
+    public void Weight_gradient_agrees_with_the_reference(string implementation) =>
+        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        {
+            var (_, gw, _, _, expected, _) = Run(impl, c);
+            return Agreement.Vector<T>("∂L/∂W (row-major m × n)", gw, expected,
+                Agreement.Plus(DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD).Weights,
+                               DifferentialAccuracy.LinearGradients<double>(c.XD, c.WD, c.BD, c.YD).Weights));
+        });
+
+    [ForEachImplementation, Spec("LIN-GRAD-B", "ACC-XENT-LOGITS")]
+    public void Bias_gradient_agrees_with_the_reference(string implementation) =>
+        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        {
+            var (_, _, gb, _, _, expected) = Run(impl, c);
+            return Agreement.Vector<T>("∂L/∂b", gb, expected,
+                Agreement.Plus(DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD).Bias,
+                               DifferentialAccuracy.LinearGradients<double>(c.XD, c.WD, c.BD, c.YD).Bias));
+        });
+
+    /// <summary>The implementation's loss and gradients (outputs pre-filled with a sentinel) and the reference's.</summary>
+    private static (double Loss, double[] WeightGradient, double[] BiasGradient, double RefLoss, double[] RefWeightGradient, double[] RefBiasGradient)
+        Run(ImplementationUnderTest impl, LinearLayerCase<T> c)
+    {
+        var gw = Agreement.Filled<T>(c.M * c.N, Agreement.Sentinel);
+        var gb = Agreement.Filled<T>(c.N, Agreement.Sentinel);
+        double loss = Fp<T>.ToDouble(impl.As<ILinearLayer<T>>().LossAndGradients(c.X, c.W, c.B, c.Y, gw, gb));
+        var rw = new double[c.M * c.N];
+        var rb = new double[c.N];
+        double refLoss = Ref.LinearLayer.LossAndGradients(c.XD, c.WD, c.BD, c.YD, rw, rb);
+        return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb), refLoss, rw, rb);
+    }
+}
+
+public sealed class LinearLayerConformanceDouble(ITestOutputHelper output) : LinearLayerConformance<double>(output, BuiltIn.For<double>());
+public sealed class LinearLayerConformanceFloat(ITestOutputHelper output) : LinearLayerConformance<float>(output, BuiltIn.For<float>());
