@@ -45,7 +45,7 @@ public abstract class Suite<T> : ISuite where T : unmanaged, IFloatingPointIeee7
     {
         var impl = ImplementationUnderTest.Find(implementation);
         var clauses = ClausesOf(test);
-        var runner = new CapturingRunner();
+        var runner = new CapturingRunner(Settings.MaxTest, $"{GetType().Name}.{test} [{impl.Name}]", Output);
         var config = Config.Quick.WithMaxTest(Settings.MaxTest).WithRunner(runner).WithName(test);
         if (Settings.Replay is var (seed, gamma))
             config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), FSharpOption<int>.None)));
@@ -140,11 +140,19 @@ public abstract class Suite<T> : ISuite where T : unmanaged, IFloatingPointIeee7
 
     private static string Indent(string s) => "  " + s.Replace("\n", "\n  ");
 
-    private sealed class CapturingRunner : IRunner
+    /// <summary>Keeps FsCheck's result; on long runs (≥ 1000 cases) reports progress every tenth of the run.</summary>
+    private sealed class CapturingRunner(int maxTest, string label, ITestOutputHelper output) : IRunner
     {
+        private readonly int _every = maxTest >= 1000 ? maxTest / 10 : 0;
         public TestResult? Result { get; private set; }
         public void OnStartFixture(Type t) { }
-        public void OnArguments(int ntest, Microsoft.FSharp.Collections.FSharpList<object> args, FSharpFunc<int, FSharpFunc<Microsoft.FSharp.Collections.FSharpList<object>, string>> every) { }
+
+        public void OnArguments(int ntest, Microsoft.FSharp.Collections.FSharpList<object> args, FSharpFunc<int, FSharpFunc<Microsoft.FSharp.Collections.FSharpList<object>, string>> every)
+        {
+            if (_every == 0 || ntest == 0 || ntest % _every != 0) return;
+            output.WriteLine($"{label}: {ntest} of {maxTest} cases");   // shown with --logger "console;verbosity=detailed"
+        }
+
         public void OnShrink(Microsoft.FSharp.Collections.FSharpList<object> args, FSharpFunc<Microsoft.FSharp.Collections.FSharpList<object>, string> everyShrink) { }
         public void OnFinished(string name, TestResult testResult) => Result = testResult;
     }
