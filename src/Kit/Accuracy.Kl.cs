@@ -12,15 +12,12 @@ namespace LossConformance.Kit;
 /// </summary>
 public static class KlAccuracy
 {
-    /// <summary>Unit roundoff of double, the precision in which tests compute expected values.</summary>
-    public static double UDouble { get; } = Math.ScaleB(1.0, -53);
-
     /// <summary>Σxᵢ in double and a bound on that sum's rounding error, γ_{n−1} Σ|xᵢ| (u = 2⁻⁵³). Spec: <c>ACC-SUM</c>.</summary>
     public static (double Sum, double Error) Sum(ReadOnlySpan<double> x)
     {
         double s = 0, a = 0;
         foreach (double v in x) { s += v; a += Math.Abs(v); }
-        return (s, Accuracy.Gamma(Math.Max(1, x.Length - 1), UDouble) * a);
+        return (s, Accuracy.Gamma(Math.Max(1, x.Length - 1), Fp<double>.U) * a);
     }
 
     /// <summary>
@@ -40,7 +37,7 @@ public static class KlAccuracy
             s += p[i] - q[i];
             a += p[i] + q[i];
         }
-        return s - Accuracy.Gamma(2 * p.Length + 1, UDouble) * a;
+        return s - Accuracy.Gamma(2 * p.Length + 1, Fp<double>.U) * a;
     }
 
     /// <summary>
@@ -59,7 +56,7 @@ public static class KlAccuracy
         var (sq, _) = Sum(q);
         double l1 = 0;
         for (int i = 0; i < n; i++) l1 += Math.Abs(p[i] / sp - q[i] / sq);
-        double u = UDouble;
+        double u = Fp<double>.U;
         double l1Low = Math.Max(0, l1 - 3 * Accuracy.Gamma(2 * n + 4, u));
         double logRatioLow = Math.Log(sp / sq) - 3 * Accuracy.Gamma(n + 4, u);
         double floor = sp * (0.5 * l1Low * l1Low + logRatioLow);
@@ -161,10 +158,10 @@ public static class KlAccuracy
         for (int i = 0; i < n; i++) aD = Math.Max(aD, byD[i] / y[i]);
         double sq = 0;
         for (int i = 0; i < n; i++) sq += y[i] * delta[i] * delta[i];
-        double own = (3 * aD + Accuracy.Gamma(2 * n + 8, UDouble)) * (sq + absMean * absMean)
-                     + Accuracy.Gamma(n, UDouble) * (Sum(yHat).Sum + Sum(qHat).Sum);
+        double own = (3 * aD + Accuracy.Gamma(2 * n + 8, Fp<double>.U)) * (sq + absMean * absMean)
+                     + Accuracy.Gamma(n, Fp<double>.U) * (Sum(yHat).Sum + Sum(qHat).Sum);
 
-        return (quadratic, (kl + remainder + taylor + own) * (1 + 4 * UDouble));
+        return (quadratic, (kl + remainder + taylor + own) * (1 + 4 * Fp<double>.U));
     }
 
     /// <summary>|R| of <see cref="Local{T}"/>: what the softmax rounding changes in D beyond the normalisation defect.</summary>

@@ -53,16 +53,19 @@ public static class LinearAccuracy
         where T : unmanaged, IFloatingPointIeee754<T> => Logits<T>(x, weights, bias).Max();
 
     /// <summary>
-    /// The loss L(y, Wᵀx + b): the <c>ACC-XENT-LOGITS</c> bound at the exact logits, times e^{2Δ} to carry
-    /// it to the computed logits (its terms scale with ŷ, which moves by at most that factor), plus
-    /// 2(Σy)·Δ for the logits' own error (Lipschitz). Spec: <c>LIN-GRAD-W</c>, <c>LIN-STEP</c>.
+    /// The loss L(y, Wᵀx + b): the <c>ACC-XENT-LOGITS</c> bound B at the exact logits, times e^{2Δ} to carry
+    /// it to the computed logits, plus 2(Σy)·Δ for the logits' own error (Lipschitz). The factor suffices:
+    /// moving z by ≤ Δ moves |dᵢ| and |ℓᵢ| by ≤ 2Δ and Σŷⱼ|dⱼ| to ≤ e^{2Δ}(Σŷⱼ|dⱼ| + 2Δ), so B grows by at
+    /// most Σy[(1 + 2u)u(6Δ + (e^{2Δ} − 1)Σŷⱼ|dⱼ|) + 2Δγₙ] (to first order in Δ), which (e^{2Δ} − 1)B covers
+    /// because B ≥ (1 + 2u)Σy(u·Σŷⱼ|dⱼ| + γ_{n+4}) and γ_{n+4} − γₙ ≥ 4u. Spec: <c>LIN-SHAPE</c>, <c>LIN-GRAD-W</c>,
+    /// <c>LIN-STEP</c>, <c>ACC-XENT-LOGITS</c>.
     /// </summary>
     public static double Loss<T>(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var z = ExactLogits(x, weights, bias);
         double delta = LogitError<T>(x, weights, bias);
-        return Accuracy.CrossEntropyFromLogits<T>(y, z) * Math.Exp(2 * delta) + 2 * Sum(y) * delta;
+        return Accuracy.CrossEntropyFromLogits<T>(y, z) * Math.Exp(2 * delta) + 2 * Accuracy.Sum(y) * delta;
     }
 
     /// <summary>
@@ -75,7 +78,7 @@ public static class LinearAccuracy
     {
         var z = ExactLogits(x, weights, bias);
         double delta = LogitError<T>(x, weights, bias);
-        double grow = Math.Exp(2 * delta), sy = Sum(y);
+        double grow = Math.Exp(2 * delta), sy = Accuracy.Sum(y);
         var g = Accuracy.LogitGradient<T>(y, z);
         var yhat = Accuracy.SoftmaxExact(z);
         var bound = new double[g.Length];
@@ -101,14 +104,14 @@ public static class LinearAccuracy
         return bound;
     }
 
+    /// <summary>Both gradient bounds: (<see cref="WeightGradient{T}"/>, <see cref="BiasGradient{T}"/>). Spec: <c>LIN-GRAD-W</c>, <c>LIN-GRAD-B</c>.</summary>
+    public static (double[] Weights, double[] Bias) Gradients<T>(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => (WeightGradient<T>(x, weights, bias, y), BiasGradient<T>(x, weights, bias, y));
+
     /// <summary>(Σy)·softmax(z) − y at the exact logits, in float64.</summary>
     public static double[] ExactLogitGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> y)
     {
-        var yhat = Accuracy.SoftmaxExact(ExactLogits(x, weights, bias));
-        double sy = Sum(y);
-        var g = new double[yhat.Length];
-        for (int j = 0; j < g.Length; j++) g[j] = sy * yhat[j] - y[j];
-        return g;
+        return Accuracy.LogitGradientExact(y, ExactLogits(x, weights, bias));
     }
 
     /// <summary>
@@ -120,7 +123,7 @@ public static class LinearAccuracy
     {
         double xx = 0;
         foreach (double v in x) xx += v * v;
-        return 0.5 * Sum(y) * (xx + 1);
+        return 0.5 * Accuracy.Sum(y) * (xx + 1);
     }
 
     /// <summary>
@@ -137,12 +140,4 @@ public static class LinearAccuracy
                                            double curvature) =>
         loss - eta * gradientNormSquared + Math.Sqrt(gradientNormSquared) * stepDeviation
         + 0.5 * curvature * stepNormSquared + lossBound + nextLossBound;
-
-    /// <summary>Σy.</summary>
-    public static double Sum(ReadOnlySpan<double> y)
-    {
-        double s = 0;
-        foreach (double v in y) s += v;
-        return s;
-    }
 }

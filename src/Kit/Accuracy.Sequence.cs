@@ -85,9 +85,10 @@ public static class SequenceAccuracy
 
     /// <summary>
     /// Gradient bounds, entry-wise. Row a of ∂L/∂W: Σ_{t: x_{t−1} = a}(e^{2Δₜ}Gₜⱼ + (e^{2Δₜ} − 1)ŷₜⱼ)/T
-    /// + γ_{T+3}(Σ_{t: x_{t−1} = a}|gₜⱼ|/T + λ|Wₐⱼ|) + floor (per-token <c>ACC-XENT-LOGITS</c> gradient
-    /// bound Gₜ, accumulation of ≤ T scaled terms, the λW term and its addition). ∂L/∂b the same over
-    /// all t, without λ. Spec: <c>SEQ-GRAD</c>, <c>SEQ-L2</c>.
+    /// + γ_{kₐ+3}(Σ_{t: x_{t−1} = a}|gₜⱼ|/T + λ|Wₐⱼ|) + floor, kₐ = #{t : x_{t−1} = a} (per-token
+    /// <c>ACC-XENT-LOGITS</c> gradient bound Gₜ; accumulation of the kₐ scaled terms of that row, the other
+    /// steps adding exact zeros; the λW term and its addition). ∂L/∂b the same over all t (kₐ → T, γ_{T+1}),
+    /// without λ. Spec: <c>SEQ-GRAD</c>, <c>SEQ-L2</c>.
     /// </summary>
     public static (double[] Weights, double[] Bias) Gradients<T>(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<double> weights,
                                                                 ReadOnlySpan<double> bias, double lambda)
@@ -99,11 +100,13 @@ public static class SequenceAccuracy
         int steps = z.Length;
         var perTokenW = new double[v * v];
         var magnitudeW = new double[v * v];
+        var countW = new int[v];
         var perTokenB = new double[v];
         var magnitudeB = new double[v];
         for (int t = 0; t < steps; t++)
         {
             int context = tokens[t], next = tokens[t + 1];
+            countW[context]++;
             double grow = Math.Exp(2 * LogitRounding<T>(z[t]));
             var y = GradientAccuracy.OneHot(v, next);
             var g = Accuracy.LogitGradient<T>(y, z[t]);
@@ -121,19 +124,15 @@ public static class SequenceAccuracy
         var bw = new double[v * v];
         var bb = new double[v];
         for (int k = 0; k < bw.Length; k++)
-            bw[k] = perTokenW[k] + Accuracy.Gamma(steps + 3, u) * (magnitudeW[k] + lambda * Math.Abs(weights[k])) + Fp<T>.MinNormal;
+            bw[k] = perTokenW[k] + Accuracy.Gamma(countW[k / v] + 3, u) * (magnitudeW[k] + lambda * Math.Abs(weights[k])) + Fp<T>.MinNormal;
         for (int j = 0; j < v; j++)
             bb[j] = perTokenB[j] + Accuracy.Gamma(steps + 1, u) * magnitudeB[j] + Fp<T>.MinNormal;
         return (bw, bb);
     }
 
     /// <summary>Δ = u·maxⱼ|zⱼ|: the rounding of zⱼ = Wₐⱼ + bⱼ (one addition of exact inputs).</summary>
-    public static double LogitRounding<T>(ReadOnlySpan<double> z) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double m = 0;
-        foreach (double v in z) m = Math.Max(m, Math.Abs(v));
-        return Fp<T>.U * m;
-    }
+    public static double LogitRounding<T>(ReadOnlySpan<double> z) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Fp<T>.U * Accuracy.MaxAbs(z);
 
     /// <summary>½‖W‖² = ½Σ W²ₐⱼ.</summary>
     public static double HalfSquaredNorm(ReadOnlySpan<double> weights)

@@ -17,9 +17,7 @@ public static class SoftmaxAccuracy
     /// </summary>
     public static double EntryThirdDerivative(ReadOnlySpan<double> direction)
     {
-        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        foreach (double v in direction) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-        double r = hi - lo;
+        double r = Accuracy.Range(direction);
         return (1 / (6 * Math.Sqrt(3)) + 0.75 + 1) * r * r * r;
     }
 

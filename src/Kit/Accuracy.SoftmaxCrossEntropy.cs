@@ -35,12 +35,18 @@ public static class GradientAccuracy
         Accuracy.CrossEntropyFromLogits<T>([y, 1 - y], [z, 0]) + Accuracy.Gamma(3, Fp<T>.U) * (Math.Abs(y * z) + Math.Max(z, 0));
 
     /// <summary>
-    /// ∂L/∂z = σ(z) − y: entry 0 of <see cref="Accuracy.LogitGradient{T}"/> at logits (z, 0), target
-    /// (y, 1 − y) — σ(z) is softmax(z, 0)₀, so σ to relative γ_{11+|d₀|+S} and one subtraction.
-    /// Absolute, like every logit-gradient bound (σ(z) ≈ y cancels). Spec: <c>GRAD-BINARY</c>.
+    /// ∂L/∂z = σ(z) − y: σ in either stable form (1/(1 + e^{−z}) or e^{z}/(1 + e^{z}), or softmax(z, 0)₀,
+    /// whose shifts z − max(z, 0) and 0 − max(z, 0) are exact) is exp (4u), one addition, one division:
+    /// within γ₁₂ relative with room to spare; the subtraction u: γ₁₂σ(z) + u|σ(z) − y| + floor.
+    /// Absolute, like every logit-gradient bound (σ(z) ≈ y cancels). Tighter than entry 0 of
+    /// <see cref="Accuracy.LogitGradient{T}"/> at (z, 0), which charges u|d₀| for a shift that is exact here.
+    /// Spec: <c>GRAD-BINARY</c>, <c>ACC-XENT-LOGITS</c>.
     /// </summary>
-    public static double BinaryGradient<T>(double z, double y) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Accuracy.LogitGradient<T>([y, 1 - y], [z, 0])[0];
+    public static double BinaryGradient<T>(double z, double y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double s = Sigmoid(z);
+        return Accuracy.Gamma(12, Fp<T>.U) * s + Fp<T>.U * Math.Abs(s - y) + Fp<T>.MinNormal;
+    }
 
     /// <summary>|d³L/dz³| = |σ(1 − σ)(1 − 2σ)| ≤ 1/(6√3): the third central moment of (1, 0) under (σ, 1 − σ). Spec: <c>GRAD-BINARY</c>, <c>ACC-FD</c>.</summary>
     public static double BinaryThirdDerivative => Accuracy.SoftmaxThirdDerivative([1.0, 0.0], 1);
@@ -63,9 +69,11 @@ public static class GradientAccuracy
 
     /// <summary>
     /// Batched loss over counted rows K (N = |K|), from <c>ACC-XENT-LOGITS</c> per row (Bᵣ) and
-    /// <c>ACC-SUM</c> for the reduction (accuracy.md, "Batched"): Sum: Σ_{r∈K} Bᵣ + γ_N·L;
-    /// Mean: (1/N)Σ_{r∈K} Bᵣ + γ_{N+1}·L (one more rounding for the division); 0 when N = 0.
-    /// L is the exact reduced loss. Spec: <c>GRAD-MEAN</c>, <c>GRAD-FUSED</c>.
+    /// <c>ACC-SUM</c> for the reduction (accuracy.md, "Batched"). The computed rows ℓ̂ᵣ are within Bᵣ of ℓᵣ
+    /// and their sum rounds by γ_{N−1}Σ|ℓ̂ᵣ| ≤ γ_{N−1}(Σℓᵣ + ΣBᵣ). Sum: (1 + γ_{N−1})Σ_{r∈K} Bᵣ + γ_N·L;
+    /// Mean (the sum, then a division or a product with the rounded 1/N, two more roundings):
+    /// (1 + γ_{N+1})(1/N)Σ_{r∈K} Bᵣ + γ_{N+1}·L; 0 when N = 0 (the answer is exactly 0).
+    /// L is the exact reduced loss. Spec: <c>GRAD-MEAN</c>, <c>GRAD-IGNORE</c>, <c>GRAD-ALL-IGNORED</c>, <c>GRAD-FUSED</c>.
     /// </summary>
     public static double BatchedLoss<T>(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex, LossReduction reduction)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -82,9 +90,10 @@ public static class GradientAccuracy
             loss += Accuracy.LogSumExp(z) - z[targets[r]];
         }
         if (counted == 0) return 0;
+        double u = Fp<T>.U;
         return reduction == LossReduction.Sum
-            ? bounds + Accuracy.Gamma(counted, Fp<T>.U) * loss
-            : bounds / counted + Accuracy.Gamma(counted + 1, Fp<T>.U) * loss / counted;
+            ? (1 + Accuracy.Gamma(counted - 1, u)) * bounds + Accuracy.Gamma(counted, u) * loss
+            : (1 + Accuracy.Gamma(counted + 1, u)) * bounds / counted + Accuracy.Gamma(counted + 1, u) * loss / counted;
     }
 
     /// <summary>
@@ -112,6 +121,29 @@ public static class GradientAccuracy
                     : (1 + 2 * u) * g[i] / counted + 2 * u * Math.Abs(yhat[i] - y[i]) / counted;
         }
         return bound;
+    }
+
+    /// <summary>
+    /// CE(y, ŷ̂) with ŷ̂ the softmax of z computed in T (the decomposition of CE from logits): ŷ̂ᵢ
+    /// errs by bᵢ = bound(ŷᵢ), i.e. relatively by ηᵢ = bᵢ/ŷᵢ, which moves ln ŷᵢ by at most
+    /// λᵢ = −ln(1 − ηᵢ); then the cross-entropy's own bound with |ln ŷᵢ| + λᵢ for |ln ŷᵢ|:
+    /// Σ yᵢλᵢ + γ_{n+5}Σ yᵢ(|ln ŷᵢ| + λᵢ) + n·floor. +∞ where some yᵢ &gt; 0 has ηᵢ ≥ 1 (ŷᵢ may
+    /// underflow: the decomposition is not comparable there). Spec: <c>GRAD-FUSED</c>, <c>ACC-SOFTMAX</c>, <c>ACC-ENTROPY</c>.
+    /// </summary>
+    public static double CrossEntropyOfSoftmax<T>(ReadOnlySpan<double> y, ReadOnlySpan<double> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] b = Accuracy.Softmax<T>(z), yhat = Accuracy.SoftmaxExact(z);
+        double shift = 0, terms = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (y[i] == 0) continue;
+            double eta = b[i] / yhat[i];
+            if (!(eta < 1)) return double.PositiveInfinity;
+            double lambda = -Math.Log(1 - eta);
+            shift += y[i] * lambda;
+            terms += y[i] * (Math.Abs(Math.Log(yhat[i])) + lambda);
+        }
+        return shift + Accuracy.LogSum(y.Length, terms, Fp<T>.U, Fp<T>.MinNormal);
     }
 
     /// <summary>eₜ of length n.</summary>

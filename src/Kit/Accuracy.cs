@@ -143,7 +143,7 @@ public static class Accuracy
         double eps = Math.Max(evaluationError, double.Epsilon);
         double m3 = Math.Max(thirdDerivativeBound, 1e-300);
         double h = Math.Cbrt(3 * eps / m3);
-        return (h, m3 * h * h / 6 + eps / h);
+        return (h, FiniteDifference.Tolerance(h, eps, m3));
     }
 
     /// <summary>
@@ -153,9 +153,7 @@ public static class Accuracy
     /// </summary>
     public static double SoftmaxThirdDerivative(ReadOnlySpan<double> direction, double weight)
     {
-        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        foreach (double v in direction) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-        double range = hi - lo;
+        double range = Range(direction);
         return Math.Abs(weight) * range * range * range / (6 * Math.Sqrt(3));
     }
 
@@ -166,6 +164,12 @@ public static class Accuracy
     /// </summary>
     public static double NormalisationTolerance<T>(int n) where T : unmanaged, IFloatingPointIeee754<T> => (2 * n + 8) * Fp<T>.U;
 
+    /// <summary>
+    /// A closed-form answer (ln n, 1/n, 1e4 + ln 2, −½ ln t …) evaluated in double: at most two
+    /// elementary functions and a few roundings, γ₈|value| with u = 2⁻⁵³. Spec: <c>ACC-MODEL</c>.
+    /// </summary>
+    public static double ClosedForm(double value) => Gamma(2 * ElementaryUlps, Fp<double>.U) * Math.Abs(value);
+
     // ---- exact-enough helpers in float64 for the bounds themselves (bounds need ~1 digit) ----
 
     public static double Max(ReadOnlySpan<double> z)
@@ -173,6 +177,55 @@ public static class Accuracy
         double m = double.NegativeInfinity;
         foreach (double v in z) m = Math.Max(m, v);
         return m;
+    }
+
+    /// <summary>Σxᵢ in float64, in order.</summary>
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        foreach (double v in x) s += v;
+        return s;
+    }
+
+    /// <summary>
+    /// Σxᵢ by Neumaier's compensated summation: within 2u|Σx| + O(nu²)Σ|xᵢ| of the exact sum (u = 2⁻⁵³), so a
+    /// normalisation check on it is not fooled by its own rounding, even for x in double.
+    /// </summary>
+    public static double CompensatedSum(IEnumerable<double> xs)
+    {
+        double s = 0, c = 0;
+        foreach (double x in xs)
+        {
+            double t = s + x;
+            c += Math.Abs(s) >= Math.Abs(x) ? (s - t) + x : (x - t) + s;
+            s = t;
+        }
+        return s + c;
+    }
+
+    /// <summary>maxᵢ|aᵢ| (0 for an empty span).</summary>
+    public static double MaxAbs(ReadOnlySpan<double> a)
+    {
+        double m = 0;
+        foreach (double v in a) m = Math.Max(m, Math.Abs(v));
+        return m;
+    }
+
+    /// <summary>The logit gradient (Σy)·softmax(z) − y in float64.</summary>
+    public static double[] LogitGradientExact(ReadOnlySpan<double> y, ReadOnlySpan<double> z)
+    {
+        var g = SoftmaxExact(z);
+        double mass = Sum(y);
+        for (int i = 0; i < g.Length; i++) g[i] = mass * g[i] - y[i];
+        return g;
+    }
+
+    /// <summary>max a − min a (0 for an empty span).</summary>
+    public static double Range(ReadOnlySpan<double> a)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        foreach (double v in a) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        return a.IsEmpty ? 0 : hi - lo;
     }
 
     public static double LogSumExp(ReadOnlySpan<double> z)

@@ -14,6 +14,8 @@ namespace LossConformance.Kit;
 /// representable in T — any h in [2^(E+4−p), 2^(E+8)] is, so the search succeeds within a few doublings or halvings.</item>
 /// </list>
 /// The tolerance is then recomputed for the h actually used (<see cref="Tolerance"/>).
+/// Where the points cannot be made exact (a generated case tested as it is), the second half of this
+/// class rounds x ± h·d to T and bounds what that rounding changes (<see cref="CentralDifferenceInT"/>).
 /// Spec: <c>ACC-FD</c>.
 /// </summary>
 public static class FiniteDifference
@@ -100,6 +102,50 @@ public static class FiniteDifference
         }
         return (plus, minus);
     }
+
+    // ---------------------------------------------------------------- points rounded to T
+
+    /// <summary>
+    /// A central difference evaluated in T. The points a± = fl_T(a ± h·d) are what T can hold;
+    /// with Δ = a₊ − a₋ and c = (a₊ + a₋)/2 (both exact in double), Taylor's theorem for
+    /// g(t) = f(c + tΔ/2) gives f(a₊) − f(a₋) = ∇f(c)·Δ + r, |r| ≤ M₃(Δ/2)/3, and the mean value
+    /// theorem |∇f(c)·Δ − ∇f(a)·Δ| ≤ sup|Δᵀ∇²f (c − a)| (the curvature term). So
+    /// |(f̂(a₊) − f̂(a₋)) − ĝ(a)·Δ| ≤ ε₊ + ε₋ + M₃(Δ/2)/3 + curvature + Σ|Δᵢ|·bound(ĝᵢ)
+    /// + γ_{k+2}(|f̂₊| + |f̂₋| + Σ|ĝᵢΔᵢ|) (forming the comparison in double, k = number of entries).
+    /// The step h comes from <see cref="Accuracy.CentralDifference"/>; rounding a ± h·d to T only
+    /// changes Δ and c, which the bound uses as they are. Spec: <c>ACC-FD</c>.
+    /// </summary>
+    public static double CentralDifferenceInT(double evaluationErrors, double thirdDerivativeOfHalfStep, double curvature,
+                                              double gradientError, double comparisonMagnitude, int entries) =>
+        evaluationErrors + thirdDerivativeOfHalfStep / 3 + curvature + gradientError
+        + Accuracy.Gamma(entries + 2, Fp<double>.U) * comparisonMagnitude;
+
+    /// <summary>
+    /// |aᵀ∇²L b| for a softmax-cross-entropy of weight w = Σy at any point: ∇²L = w(diag ŷ − ŷŷᵀ),
+    /// so aᵀ∇²L b = w·Cov_ŷ(a, b) ≤ w·(range a / 2)(range b / 2) (Cauchy–Schwarz and Popoviciu).
+    /// Spec: <c>ACC-FD</c>, <c>SMAX-JACOBIAN</c>.
+    /// </summary>
+    public static double SoftmaxCurvature(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight) =>
+        Math.Abs(weight) * Accuracy.Range(a) * Accuracy.Range(b) / 4;
+
+    /// <summary>
+    /// How far the midpoint c = (a₊ + a₋)/2 of the points in T lies from a, per entry: a ± h·d is
+    /// formed in double (h·d and the sum, u = 2⁻⁵³ each) and rounded to T (u of T), so
+    /// |a± − (a ± h·d)| ≤ (u_T + 2u_d)|a±| + 2u_d|h·d| and |c − a| ≤ (u_T + 2u_d)(|a₊| + |a₋|) + 2u_d|a₊ − a₋|
+    /// (generous by a factor of two). Spec: <c>ACC-FD</c>.
+    /// </summary>
+    public static double MidpointShift<T>(double plus, double minus) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (Fp<T>.U + 2 * Fp<double>.U) * (Math.Abs(plus) + Math.Abs(minus)) + 2 * Fp<double>.U * Math.Abs(plus - minus);
+
+    /// <summary>
+    /// The step for a central difference in T: <see cref="Accuracy.CentralDifference"/>'s optimum,
+    /// at most 1 (where the third derivative vanishes, as for n = 1, the optimum is unbounded and
+    /// a ± h·d would overflow), and never below 8u·max|a| so that a ± h·d differs from a in T (a
+    /// step that rounds away leaves nothing to check). The tolerance uses the actual points, so any
+    /// step is sound; these limits only keep the check sharp. Spec: <c>ACC-FD</c>.
+    /// </summary>
+    public static double StepInT<T>(double evaluationError, double thirdDerivativeBound, double maxAbsPoint) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Math.Max(Math.Min(Accuracy.CentralDifference(evaluationError, thirdDerivativeBound).Step, 1), 8 * Fp<T>.U * maxAbsPoint);
 
     /// <summary>a + b is computed exactly in float64 (TwoSum error 0) and the result is exact in T.</summary>
     private static bool ExactSum<T>(double a, double b) where T : unmanaged, IFloatingPointIeee754<T>

@@ -25,24 +25,11 @@ public abstract class AccuracyConformance<T>(ITestOutputHelper output, params ob
         {
             var y = new T[c.N];
             impl.As<ISoftmax<T>>().Softmax(c.Z, y);
-            double sum = CompensatedSum(Fp<T>.ToDouble(y));
-            double slack = Accuracy.NormalisationTolerance<T>(c.N) - Accuracy.Gamma(c.N - 1, U) * sum - 3 * DifferentialAccuracy.DoubleU * sum;
+            double sum = Accuracy.CompensatedSum(Fp<T>.ToDouble(y));
+            double slack = Accuracy.NormalisationTolerance<T>(c.N) - Accuracy.Gamma(c.N - 1, U) * sum - 3 * Fp<double>.U * sum;
             return Verdict.AtMost("|Σŷ − 1|", Math.Abs(sum - 1), slack)
                  & Verdict.That(Agreement.IsDistribution(y), "InputRules.Distribution rejects the softmax output");
         });
-
-    /// <summary>Σxᵢ by Neumaier's compensated summation: within 2u|Σx| + O(nu²)Σ|xᵢ| of the exact sum (u = 2⁻⁵³), even for x in double.</summary>
-    private static double CompensatedSum(double[] x)
-    {
-        double s = 0, c = 0;
-        foreach (double v in x)
-        {
-            double t = s + v;
-            c += Math.Abs(s) >= Math.Abs(v) ? (s - t) + v : (v - t) + s;
-            s = t;
-        }
-        return s + c;
-    }
 
     /// <summary>The implementation's own entropy, cross-entropy and KL accept its softmax output (those it provides).</summary>
     [ForEachImplementation, Spec("ACC-NORMALISATION", "INPUT-PROB")]

@@ -96,14 +96,6 @@ internal static class Agreement
         }
     }
 
-    /// <summary>Σᵢ pᵢ in double.</summary>
-    public static double Mass(ReadOnlySpan<double> p)
-    {
-        double s = 0;
-        foreach (double v in p) s += v;
-        return s;
-    }
-
     /// <summary>pᵢ / s.</summary>
     public static double[] Scaled(ReadOnlySpan<double> p, double s)
     {

@@ -30,8 +30,8 @@ public abstract class EntropyConformance<T>(ITestOutputHelper output, params obj
     internal static (double Value, double Slack) Reference(double[] p)
     {
         if (Agreement.IsDoubleDistribution(p)) return (Ref.Entropy.Of(p), 0);
-        double s = Agreement.Mass(p);
-        return (s * Ref.Entropy.Of(Agreement.Scaled(p, s)) - s * Math.Log(s), DifferentialAccuracy.Renormalisation(p, p));
+        double s = Accuracy.Sum(p);
+        return (s * Ref.Entropy.Of(Agreement.Scaled(p, s)) - s * Math.Log(s), EntropyAccuracy.Renormalisation(p, p));
     }
 }
 

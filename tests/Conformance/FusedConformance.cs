@@ -18,7 +18,7 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
     [ForEachImplementation, Spec("GRAD-FUSED", "GRAD-MEAN", "GRAD-IGNORE", "ACC-XENT-LOGITS")]
     [Requires(typeof(IBatchedSoftmaxCrossEntropy<>), typeof(ISoftmaxCrossEntropy<>))]
     public void Batched_kernel_equals_its_rows(string implementation) =>
-        Check(implementation, ConformanceCases<T>.Batched, (impl, c) =>
+        Check(implementation, BatchCases<T>.Batches, (impl, c) =>
         {
             var fusedGradient = Agreement.Filled<T>(c.Logits.Length, Agreement.Sentinel);
             double fused = Fp<T>.ToDouble(impl.As<IBatchedSoftmaxCrossEntropy<T>>()
@@ -33,14 +33,14 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             {
                 if (c.Targets[r] == c.IgnoreIndex) continue;
                 var z = c.Logits.AsSpan(r * c.Classes, c.Classes);
-                var y = Fp<T>.From(DifferentialAccuracy.OneHot(c.Classes, c.Targets[r]));
+                var y = Fp<T>.From(GradientAccuracy.OneHot(c.Classes, c.Targets[r]));
                 loss += Fp<T>.ToDouble(single.CrossEntropyFromLogits(y, z)) * scale;
                 single.CrossEntropyLogitGradient(y, z, g);
                 for (int j = 0; j < c.Classes; j++) gradient[r * c.Classes + j] = Fp<T>.ToDouble(g[j]) * scale;
             }
 
-            double lossBound = 2 * DifferentialAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction);
-            var gradientBound = DifferentialAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction);
+            double lossBound = 2 * GradientAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction);
+            var gradientBound = GradientAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction);
             return Agreement.Scalar<T>($"fused {c.Reduction} loss vs its rows", fused, loss, lossBound)
                  & Agreement.Vector<T>("fused ∂L/∂logits vs its rows (0 where ignored)", Fp<T>.ToDouble(fusedGradient), gradient,
                        Agreement.Plus(gradientBound, gradientBound));
@@ -57,7 +57,7 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             impl.As<ISoftmax<T>>().Softmax(c.Z, yhat);
             double composed = Fp<T>.ToDouble(impl.As<ICrossEntropy<T>>().CrossEntropy(c.Y, yhat));
             return Agreement.Scalar<T>("CE from logits vs CE(y, softmax z)", fused, composed,
-                Accuracy.CrossEntropyFromLogits<T>(c.YD, c.ZD) + DifferentialAccuracy.CrossEntropyOfSoftmax<T>(c.YD, c.ZD));
+                Accuracy.CrossEntropyFromLogits<T>(c.YD, c.ZD) + GradientAccuracy.CrossEntropyOfSoftmax<T>(c.YD, c.ZD));
         });
 
     /// <summary>∂L/∂z equals (Σy)·softmax(z) − y formed from the implementation's own softmax.</summary>
@@ -70,12 +70,12 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(c.Y, c.Z, fused);
             var yhat = new T[c.N];
             impl.As<ISoftmax<T>>().Softmax(c.Z, yhat);
-            double mass = Agreement.Mass(c.YD);
+            double mass = Accuracy.Sum(c.YD);
             var composed = new double[c.N];
             for (int i = 0; i < c.N; i++) composed[i] = mass * Fp<T>.ToDouble(yhat[i]) - c.YD[i];
             var bound = Accuracy.LogitGradient<T>(c.YD, c.ZD);
             var softmaxBound = Accuracy.Softmax<T>(c.ZD);
-            for (int i = 0; i < c.N; i++) bound[i] += mass * softmaxBound[i] + DifferentialAccuracy.DoubleU * 2 * (mass + c.YD[i]);
+            for (int i = 0; i < c.N; i++) bound[i] += mass * softmaxBound[i] + Fp<double>.U * 2 * (mass + c.YD[i]);
             return Agreement.Vector<T>("∂L/∂z vs (Σy)·softmax(z) − y", Fp<T>.ToDouble(fused), composed, bound);
         });
 
@@ -83,7 +83,7 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
     [ForEachImplementation, Spec("GRAD-FUSED", "LIN-GRAD-W", "LIN-GRAD-B", "ACC-XENT-LOGITS")]
     [Requires(typeof(ILinearLayer<>), typeof(ISoftmaxCrossEntropy<>))]
     public void Linear_layer_equals_forward_then_softmax_cross_entropy(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        Check(implementation, LinearCases<T>.FullPrecision, (impl, c) =>
         {
             var layer = impl.As<ILinearLayer<T>>();
             var gw = Agreement.Filled<T>(c.M * c.N, Agreement.Sentinel);
@@ -101,8 +101,8 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             for (int i = 0; i < c.M; i++)
                 for (int j = 0; j < c.N; j++) weights[i * c.N + j] = c.XD[i] * bias[j];
 
-            var (bw, bb) = DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD);
-            return Agreement.Scalar<T>("fused L vs CE(y, Forward(x))", fused, loss, 2 * DifferentialAccuracy.LinearLoss<T>(c.XD, c.WD, c.BD, c.YD))
+            var (bw, bb) = LinearAccuracy.Gradients<T>(c.XD, c.WD, c.BD, c.YD);
+            return Agreement.Scalar<T>("fused L vs CE(y, Forward(x))", fused, loss, 2 * LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD))
                  & Agreement.Vector<T>("fused ∂L/∂W vs x(ŷ − y)ᵀ", Fp<T>.ToDouble(gw), weights, Agreement.Plus(bw, bw))
                  & Agreement.Vector<T>("fused ∂L/∂b vs ŷ − y", Fp<T>.ToDouble(gb), bias, Agreement.Plus(bb, bb));
         });
@@ -114,9 +114,9 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
     [ForEachImplementation, Spec("GRAD-FUSED", "SEQ-DEF", "SEQ-GRAD", "SEQ-L2", "ACC-XENT-LOGITS")]
     [Requires(typeof(ISequenceLoss<>), typeof(ISoftmaxCrossEntropy<>))]
     public void Sequence_loss_equals_its_steps(string implementation) =>
-        Check(implementation, ConformanceCases<T>.SequenceLoss, (impl, c) =>
+        Check(implementation, SequenceCases<T>.FullPrecision, (impl, c) =>
         {
-            int v = c.Vocabulary;
+            int v = c.V;
             var gw = Agreement.Filled<T>(v * v, Agreement.Sentinel);
             var gb = Agreement.Filled<T>(v, Agreement.Sentinel);
             double fused = Fp<T>.ToDouble(impl.As<ISequenceLoss<T>>().LossAndGradients(c.Tokens, v, c.W, c.B, c.Lambda, gw, gb));
@@ -131,7 +131,7 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             {
                 int row = c.Tokens[t - 1];
                 for (int j = 0; j < v; j++) z[j] = c.W[row * v + j] + c.B[j];   // row lookup, in T
-                var y = Fp<T>.From(DifferentialAccuracy.OneHot(v, c.Tokens[t]));
+                var y = Fp<T>.From(GradientAccuracy.OneHot(v, c.Tokens[t]));
                 nll += Fp<T>.ToDouble(single.CrossEntropyFromLogits(y, z));
                 single.CrossEntropyLogitGradient(y, z, g);
                 for (int j = 0; j < v; j++)
@@ -147,8 +147,8 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             }
             double loss = nll / c.Steps + (c.LambdaD == 0 ? 0 : c.LambdaD * 0.5 * squares);
 
-            var (bw, bb) = DifferentialAccuracy.SequenceGradients<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD);
-            return Agreement.Scalar<T>("fused L vs its steps", fused, loss, 2 * DifferentialAccuracy.SequenceLoss<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD))
+            var (bw, bb) = SequenceAccuracy.Gradients<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD);
+            return Agreement.Scalar<T>("fused L vs its steps", fused, loss, 2 * SequenceAccuracy.Loss<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD))
                  & Agreement.Vector<T>("fused ∂L/∂W vs its steps", Fp<T>.ToDouble(gw), weights, Agreement.Plus(bw, bw))
                  & Agreement.Vector<T>("fused ∂L/∂b vs its steps", Fp<T>.ToDouble(gb), bias, Agreement.Plus(bb, bb));
         });

@@ -10,7 +10,7 @@ namespace LossConformance.Conformance;
 /// (JAX check_grads / gradcheck "fast mode": one random projection of the Jacobian per case).
 /// For a direction d the points a± = fl_T(a ± h·d) are evaluated with the implementation's loss;
 /// f(a₊) − f(a₋) must equal ∇f(a)·(a₊ − a₋), with ∇f(a) the implementation's gradient, within
-/// <see cref="DifferentialAccuracy.CentralDifferenceInT"/>: the step h comes from
+/// <see cref="FiniteDifference.CentralDifferenceInT"/>: the step h comes from
 /// <see cref="Accuracy.CentralDifference"/> with ε the loss's accuracy bound for T and the third
 /// derivative from <see cref="Accuracy.SoftmaxThirdDerivative"/> along the direction the logits
 /// move (for the linear layer a step D in W-space moves z by Dᵀx). Spec: <c>ACC-FD</c>.
@@ -22,19 +22,19 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         ConformanceCases<T>.Directed(Generate<T>.LogitsWithTarget, c => c.N);
 
     private static readonly Arbitrary<DirectedCase<LogitsTargetCase<T>>> LogitsWithWeights =
-        ConformanceCases<T>.Directed(ConformanceCases<T>.LogitsWithWeights, c => c.N);
+        ConformanceCases<T>.Directed(GradientCases<T>.WeightedFullPrecision, c => c.N);
 
-    private static readonly Arbitrary<DirectedCase<BinaryLogitCase<T>>> Binary =
-        ConformanceCases<T>.Directed(ConformanceCases<T>.Binary, c => 1);
+    private static readonly Arbitrary<DirectedCase<BinaryCase<T>>> Binary =
+        ConformanceCases<T>.Directed(GradientCases<T>.BinaryFullPrecision, c => 1);
 
-    private static readonly Arbitrary<DirectedCase<BatchedLogitsCase<T>>> Batched =
-        ConformanceCases<T>.Directed(ConformanceCases<T>.Batched, c => c.Logits.Length);
+    private static readonly Arbitrary<DirectedCase<BatchCase<T>>> Batched =
+        ConformanceCases<T>.Directed(BatchCases<T>.Batches, c => c.Logits.Length);
 
-    private static readonly Arbitrary<DirectedCase<LinearLayerCase<T>>> Linear =
-        ConformanceCases<T>.Directed(ConformanceCases<T>.LinearLayer, c => c.M * c.N + c.N);
+    private static readonly Arbitrary<DirectedCase<LayerCase<T>>> Linear =
+        ConformanceCases<T>.Directed(LinearCases<T>.FullPrecision, c => c.M * c.N + c.N);
 
-    private static readonly Arbitrary<DirectedCase<SequenceLossCase<T>>> Sequence =
-        ConformanceCases<T>.Directed(ConformanceCases<T>.SequenceLoss, c => c.Vocabulary * c.Vocabulary + c.Vocabulary);
+    private static readonly Arbitrary<DirectedCase<SequenceCase<T>>> Sequence =
+        ConformanceCases<T>.Directed(SequenceCases<T>.FullPrecision, c => c.V * c.V + c.V);
 
     [ForEachImplementation, Spec("ACC-FD", "GRAD-LOGITS"), Requires(typeof(ISoftmaxCrossEntropy<>))]
     public void Logit_gradient_matches_central_differences_of_the_loss(string implementation) =>
@@ -50,19 +50,19 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         {
             var c = dc.Inner;
             var bce = impl.As<IBinaryCrossEntropy<T>>();
-            double[] a = [c.Z], d = dc.Direction;
-            double h = DifferentialAccuracy.StepInT<T>(DifferentialAccuracy.BinaryLoss<T>(c.Z, c.Y),
-                Accuracy.SoftmaxThirdDerivative([0, d[0]], 1), Math.Abs(c.Z));
+            double[] a = [c.ZD], d = dc.Direction;
+            double h = FiniteDifference.StepInT<T>(GradientAccuracy.BinaryLoss<T>(c.ZD, c.YD),
+                Accuracy.SoftmaxThirdDerivative([0, d[0]], 1), Math.Abs(c.ZD));
             var s = Points(a, d, h);
-            double fPlus = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(s.Plus[0], c.Target));
-            double fMinus = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(s.Minus[0], c.Target));
-            double g = Fp<T>.ToDouble(bce.BinaryCrossEntropyLogitGradient(c.Logit, c.Target));
+            double fPlus = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(s.Plus[0], c.Y));
+            double fMinus = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(s.Minus[0], c.Y));
+            double g = Fp<T>.ToDouble(bce.BinaryCrossEntropyLogitGradient(c.Z, c.Y));
             // L(z) = logsumexp([0, z]) − yz: a softmax-cross-entropy over the logits [0, z].
-            double tolerance = DifferentialAccuracy.CentralDifferenceInT(
-                DifferentialAccuracy.BinaryLoss<T>(s.PlusD[0], c.Y) + DifferentialAccuracy.BinaryLoss<T>(s.MinusD[0], c.Y),
+            double tolerance = FiniteDifference.CentralDifferenceInT(
+                GradientAccuracy.BinaryLoss<T>(s.PlusD[0], c.YD) + GradientAccuracy.BinaryLoss<T>(s.MinusD[0], c.YD),
                 Accuracy.SoftmaxThirdDerivative([0, s.Delta[0] / 2], 1),
-                DifferentialAccuracy.SoftmaxCurvature([0, s.Delta[0]], [0, s.Shift[0]], 1),
-                Math.Abs(s.Delta[0]) * DifferentialAccuracy.BinaryGradient<T>(c.Z, c.Y),
+                FiniteDifference.SoftmaxCurvature([0, s.Delta[0]], [0, s.Shift[0]], 1),
+                Math.Abs(s.Delta[0]) * GradientAccuracy.BinaryGradient<T>(c.ZD, c.YD),
                 Math.Abs(fPlus) + Math.Abs(fMinus) + Math.Abs(g * s.Delta[0]), 1);
             return Verdict.Within($"L(z₊) − L(z₋) (h = {Show.Number(h)})", fPlus - fMinus, g * s.Delta[0], tolerance);
         });
@@ -79,7 +79,7 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
             double[] weight = c.Targets.Select(t => t == c.IgnoreIndex ? 0.0 : c.Reduction == LossReduction.Mean ? 1.0 / c.Counted : 1.0).ToArray();
             double m3 = 0;
             for (int r = 0; r < c.Rows; r++) m3 += Accuracy.SoftmaxThirdDerivative(d.AsSpan(r * k, k), weight[r]);
-            double h = DifferentialAccuracy.StepInT<T>(DifferentialAccuracy.BatchedLoss<T>(a, k, c.Targets, c.IgnoreIndex, c.Reduction), m3, MaxAbs(a));
+            double h = FiniteDifference.StepInT<T>(GradientAccuracy.BatchedLoss<T>(a, k, c.Targets, c.IgnoreIndex, c.Reduction), m3, Accuracy.MaxAbs(a));
             var s = Points(a, d, h);
             var scratch = new T[a.Length];
             double fPlus = Fp<T>.ToDouble(kernel.ForwardBackward(s.Plus, k, c.Targets, c.IgnoreIndex, c.Reduction, scratch));
@@ -92,13 +92,13 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
             {
                 var delta = s.Delta.AsSpan(r * k, k);
                 third += Accuracy.SoftmaxThirdDerivative(Half(delta), weight[r]);
-                curvature += DifferentialAccuracy.SoftmaxCurvature(delta, Spread(s.Shift.AsSpan(r * k, k)), weight[r]);
+                curvature += FiniteDifference.SoftmaxCurvature(delta, Spread(s.Shift.AsSpan(r * k, k)), weight[r]);
             }
-            var gradientBound = DifferentialAccuracy.BatchedGradient<T>(a, k, c.Targets, c.IgnoreIndex, c.Reduction);
+            var gradientBound = GradientAccuracy.BatchedGradient<T>(a, k, c.Targets, c.IgnoreIndex, c.Reduction);
             var (directional, magnitude, gradientError) = Project(Fp<T>.ToDouble(g), s.Delta, gradientBound);
-            double tolerance = DifferentialAccuracy.CentralDifferenceInT(
-                DifferentialAccuracy.BatchedLoss<T>(s.PlusD, k, c.Targets, c.IgnoreIndex, c.Reduction)
-                + DifferentialAccuracy.BatchedLoss<T>(s.MinusD, k, c.Targets, c.IgnoreIndex, c.Reduction),
+            double tolerance = FiniteDifference.CentralDifferenceInT(
+                GradientAccuracy.BatchedLoss<T>(s.PlusD, k, c.Targets, c.IgnoreIndex, c.Reduction)
+                + GradientAccuracy.BatchedLoss<T>(s.MinusD, k, c.Targets, c.IgnoreIndex, c.Reduction),
                 third, curvature, gradientError, Math.Abs(fPlus) + Math.Abs(fMinus) + magnitude, a.Length);
             return Verdict.Within($"L(Z₊) − L(Z₋) (h = {Show.Number(h)})", fPlus - fMinus, directional, tolerance);
         });
@@ -112,9 +112,9 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
             var layer = impl.As<ILinearLayer<T>>();
             int m = c.M, n = c.N;
             double[] a = [.. c.WD, .. c.BD], d = dc.Direction;
-            double mass = Agreement.Mass(c.YD);
-            double h = DifferentialAccuracy.StepInT<T>(DifferentialAccuracy.LinearLoss<T>(c.XD, c.WD, c.BD, c.YD),
-                Accuracy.SoftmaxThirdDerivative(LogitShift(c.XD, d, m, n), mass), MaxAbs(a));
+            double mass = Accuracy.Sum(c.YD);
+            double h = FiniteDifference.StepInT<T>(LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD),
+                Accuracy.SoftmaxThirdDerivative(LogitShift(c.XD, d, m, n), mass), Accuracy.MaxAbs(a));
             var s = Points(a, d, h);
             var gw = new T[m * n];
             var gb = new T[n];
@@ -124,13 +124,13 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
 
             double[] dz = LogitShift(c.XD, s.Delta, m, n);
             double[] shiftZ = LogitShiftBound(c.XD, s.Shift, m, n);
-            var (bw, bb) = DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD);
+            var (bw, bb) = LinearAccuracy.Gradients<T>(c.XD, c.WD, c.BD, c.YD);
             var (directional, magnitude, gradientError) = Project([.. Fp<T>.ToDouble(gw), .. Fp<T>.ToDouble(gb)], s.Delta, [.. bw, .. bb]);
-            double tolerance = DifferentialAccuracy.CentralDifferenceInT(
-                DifferentialAccuracy.LinearLoss<T>(c.XD, s.PlusD[..(m * n)], s.PlusD[(m * n)..], c.YD)
-                + DifferentialAccuracy.LinearLoss<T>(c.XD, s.MinusD[..(m * n)], s.MinusD[(m * n)..], c.YD),
+            double tolerance = FiniteDifference.CentralDifferenceInT(
+                LinearAccuracy.Loss<T>(c.XD, s.PlusD[..(m * n)], s.PlusD[(m * n)..], c.YD)
+                + LinearAccuracy.Loss<T>(c.XD, s.MinusD[..(m * n)], s.MinusD[(m * n)..], c.YD),
                 Accuracy.SoftmaxThirdDerivative(Half(dz), mass),
-                DifferentialAccuracy.SoftmaxCurvature(dz, Spread(shiftZ), mass),
+                FiniteDifference.SoftmaxCurvature(dz, Spread(shiftZ), mass),
                 gradientError, Math.Abs(fPlus) + Math.Abs(fMinus) + magnitude, a.Length);
             return Verdict.Within($"L(W₊, b₊) − L(W₋, b₋) (h = {Show.Number(h)})", fPlus - fMinus, directional, tolerance);
         });
@@ -145,11 +145,11 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         {
             var c = dc.Inner;
             var loss = impl.As<ISequenceLoss<T>>();
-            int v = c.Vocabulary, vv = v * v;
+            int v = c.V, vv = v * v;
             double[] a = [.. c.WD, .. c.BD], d = dc.Direction;
             double m3 = 0;
             for (int t = 1; t <= c.Steps; t++) m3 += Accuracy.SoftmaxThirdDerivative(RowShift(d, c.Tokens[t - 1], v), 1.0 / c.Steps);
-            double h = DifferentialAccuracy.StepInT<T>(DifferentialAccuracy.SequenceLoss<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD), m3, MaxAbs(a));
+            double h = FiniteDifference.StepInT<T>(SequenceAccuracy.Loss<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD), m3, Accuracy.MaxAbs(a));
             var s = Points(a, d, h);
             var gw = new T[vv];
             var gb = new T[v];
@@ -162,14 +162,14 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
             {
                 double[] dz = RowShift(s.Delta, c.Tokens[t - 1], v);
                 third += Accuracy.SoftmaxThirdDerivative(Half(dz), 1.0 / c.Steps);
-                curvature += DifferentialAccuracy.SoftmaxCurvature(dz, Spread(RowShift(s.Shift, c.Tokens[t - 1], v)), 1.0 / c.Steps);
+                curvature += FiniteDifference.SoftmaxCurvature(dz, Spread(RowShift(s.Shift, c.Tokens[t - 1], v)), 1.0 / c.Steps);
             }
             for (int k = 0; k < vv; k++) curvature += c.LambdaD * Math.Abs(s.Delta[k]) * s.Shift[k];
-            var (bw, bb) = DifferentialAccuracy.SequenceGradients<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD);
+            var (bw, bb) = SequenceAccuracy.Gradients<T>(c.Tokens, v, c.WD, c.BD, c.LambdaD);
             var (directional, magnitude, gradientError) = Project([.. Fp<T>.ToDouble(gw), .. Fp<T>.ToDouble(gb)], s.Delta, [.. bw, .. bb]);
-            double tolerance = DifferentialAccuracy.CentralDifferenceInT(
-                DifferentialAccuracy.SequenceLoss<T>(c.Tokens, v, s.PlusD[..vv], s.PlusD[vv..], c.LambdaD)
-                + DifferentialAccuracy.SequenceLoss<T>(c.Tokens, v, s.MinusD[..vv], s.MinusD[vv..], c.LambdaD),
+            double tolerance = FiniteDifference.CentralDifferenceInT(
+                SequenceAccuracy.Loss<T>(c.Tokens, v, s.PlusD[..vv], s.PlusD[vv..], c.LambdaD)
+                + SequenceAccuracy.Loss<T>(c.Tokens, v, s.MinusD[..vv], s.MinusD[vv..], c.LambdaD),
                 third, curvature, gradientError, Math.Abs(fPlus) + Math.Abs(fMinus) + magnitude, a.Length);
             return Verdict.Within($"L(W₊, b₊) − L(W₋, b₋) (h = {Show.Number(h)})", fPlus - fMinus, directional, tolerance);
         });
@@ -179,18 +179,18 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         var c = dc.Inner;
         var ce = impl.As<ISoftmaxCrossEntropy<T>>();
         double[] a = c.ZD, d = dc.Direction;
-        double mass = Agreement.Mass(c.YD);
-        double h = DifferentialAccuracy.StepInT<T>(Accuracy.CrossEntropyFromLogits<T>(c.YD, a), Accuracy.SoftmaxThirdDerivative(d, mass), MaxAbs(a));
+        double mass = Accuracy.Sum(c.YD);
+        double h = FiniteDifference.StepInT<T>(Accuracy.CrossEntropyFromLogits<T>(c.YD, a), Accuracy.SoftmaxThirdDerivative(d, mass), Accuracy.MaxAbs(a));
         var s = Points(a, d, h);
         double fPlus = Fp<T>.ToDouble(ce.CrossEntropyFromLogits(c.Y, s.Plus));
         double fMinus = Fp<T>.ToDouble(ce.CrossEntropyFromLogits(c.Y, s.Minus));
         var g = new T[c.N];
         ce.CrossEntropyLogitGradient(c.Y, c.Z, g);
         var (directional, magnitude, gradientError) = Project(Fp<T>.ToDouble(g), s.Delta, Accuracy.LogitGradient<T>(c.YD, a));
-        double tolerance = DifferentialAccuracy.CentralDifferenceInT(
+        double tolerance = FiniteDifference.CentralDifferenceInT(
             Accuracy.CrossEntropyFromLogits<T>(c.YD, s.PlusD) + Accuracy.CrossEntropyFromLogits<T>(c.YD, s.MinusD),
             Accuracy.SoftmaxThirdDerivative(Half(s.Delta), mass),
-            DifferentialAccuracy.SoftmaxCurvature(s.Delta, Spread(s.Shift), mass),
+            FiniteDifference.SoftmaxCurvature(s.Delta, Spread(s.Shift), mass),
             gradientError, Math.Abs(fPlus) + Math.Abs(fMinus) + magnitude, c.N);
         return Verdict.Within($"L(z₊) − L(z₋) (h = {Show.Number(h)})", fPlus - fMinus, directional, tolerance);
     }
@@ -210,7 +210,7 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
             minus[i] = Fp<T>.From(a[i] - h * d[i]);
             double p = Fp<T>.ToDouble(plus[i]), m = Fp<T>.ToDouble(minus[i]);
             delta[i] = p - m;
-            shift[i] = DifferentialAccuracy.MidpointShift<T>(p, m);
+            shift[i] = FiniteDifference.MidpointShift<T>(p, m);
         }
         return new Step(plus, minus, Fp<T>.ToDouble(plus), Fp<T>.ToDouble(minus), delta, shift);
     }
@@ -275,13 +275,6 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         var r = new double[delta.Length];
         for (int i = 0; i < r.Length; i++) r[i] = delta[i] / 2;
         return r;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<double> a)
-    {
-        double m = 0;
-        foreach (double v in a) m = Math.Max(m, Math.Abs(v));
-        return m;
     }
 }
 

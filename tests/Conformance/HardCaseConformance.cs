@@ -8,7 +8,7 @@ namespace LossConformance.Conformance;
 /// Named hard cases with answers known in closed form (ONNX style: each case is named for what is
 /// hard about it). Expected values are computed analytically in double, never by the reference;
 /// the tolerance is the implementation's accuracy bound for T plus the rounding of the closed
-/// form in double (<see cref="DifferentialAccuracy.ClosedForm"/>). Output spans start filled with a
+/// form in double (<see cref="Accuracy.ClosedForm"/>). Output spans start filled with a
 /// sentinel, so an entry left unwritten shows.
 /// </summary>
 public abstract class HardCaseConformance<T>(ITestOutputHelper output, params object[] implementations)
@@ -111,7 +111,7 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
             {
                 var j = Agreement.Filled<T>(z.Length * z.Length, Agreement.Sentinel);
                 impl.As<ISoftmaxJacobian<T>>().SoftmaxJacobian(Fp<T>.From(z), j);
-                return Near("J", j, jacobian, DifferentialAccuracy.Jacobian<T>(z));
+                return Near("J", j, jacobian, SoftmaxAccuracy.Jacobian<T>(z));
             });
     }
 
@@ -129,7 +129,7 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
             {
                 var g = Agreement.Filled<T>(y.Length, Agreement.Sentinel);
                 impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyProbabilityGradient(Fp<T>.From(y), Fp<T>.From(q), g);
-                return Near("−y/ŷ", g, gradient, DifferentialAccuracy.ProbabilityGradient<T>(y, q));
+                return Near("−y/ŷ", g, gradient, GradientAccuracy.ProbabilityGradient<T>(y, q));
             });
     }
 
@@ -193,8 +193,8 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
             Expect(implementation, name, impl =>
             {
                 var bce = impl.As<IBinaryCrossEntropy<T>>();
-                return Near("L", bce.BinaryCrossEntropyWithLogit(Fp<T>.From(z), Fp<T>.From(y)), loss, DifferentialAccuracy.BinaryLoss<T>(z, y))
-                     & Near("∂L/∂z", bce.BinaryCrossEntropyLogitGradient(Fp<T>.From(z), Fp<T>.From(y)), gradient, DifferentialAccuracy.BinaryGradient<T>(z, y));
+                return Near("L", bce.BinaryCrossEntropyWithLogit(Fp<T>.From(z), Fp<T>.From(y)), loss, GradientAccuracy.BinaryLoss<T>(z, y))
+                     & Near("∂L/∂z", bce.BinaryCrossEntropyLogitGradient(Fp<T>.From(z), Fp<T>.From(y)), gradient, GradientAccuracy.BinaryGradient<T>(z, y));
             });
     }
 
@@ -218,8 +218,8 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
             {
                 var g = Agreement.Filled<T>(logits.Length, Agreement.Sentinel);
                 T l = impl.As<IBatchedSoftmaxCrossEntropy<T>>().ForwardBackward(Fp<T>.From(logits), classes, targets, ignore, reduction, g);
-                return Near("loss", l, loss, DifferentialAccuracy.BatchedLoss<T>(logits, classes, targets, ignore, reduction))
-                     & Near("∂L/∂logits", g, gradient, DifferentialAccuracy.BatchedGradient<T>(logits, classes, targets, ignore, reduction));
+                return Near("loss", l, loss, GradientAccuracy.BatchedLoss<T>(logits, classes, targets, ignore, reduction))
+                     & Near("∂L/∂logits", g, gradient, GradientAccuracy.BatchedGradient<T>(logits, classes, targets, ignore, reduction));
             });
     }
 
@@ -244,9 +244,9 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
                 var weightGradient = Agreement.Filled<T>(w.Length, Agreement.Sentinel);
                 var biasGradient = Agreement.Filled<T>(b.Length, Agreement.Sentinel);
                 T l = layer.LossAndGradients(Fp<T>.From(x), Fp<T>.From(w), Fp<T>.From(b), Fp<T>.From(y), weightGradient, biasGradient);
-                var (bw, bb) = DifferentialAccuracy.LinearGradients<T>(x, w, b, y);
-                return Near("z", logits, z, DifferentialAccuracy.LinearLogits<T>(x, w, b))
-                     & Near("L", l, loss, DifferentialAccuracy.LinearLoss<T>(x, w, b, y))
+                var (bw, bb) = LinearAccuracy.Gradients<T>(x, w, b, y);
+                return Near("z", logits, z, LinearAccuracy.Logits<T>(x, w, b))
+                     & Near("L", l, loss, LinearAccuracy.Loss<T>(x, w, b, y))
                      & Near("∂L/∂W", weightGradient, gw, bw)
                      & Near("∂L/∂b", biasGradient, gb, bb);
             });
@@ -273,20 +273,20 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
                 var weightGradient = Agreement.Filled<T>(w.Length, Agreement.Sentinel);
                 var biasGradient = Agreement.Filled<T>(b.Length, Agreement.Sentinel);
                 T l = impl.As<ISequenceLoss<T>>().LossAndGradients(tokens, v, Fp<T>.From(w), Fp<T>.From(b), Fp<T>.From(lambda), weightGradient, biasGradient);
-                var (bw, bb) = DifferentialAccuracy.SequenceGradients<T>(tokens, v, w, b, lambda);
-                return Near("L", l, loss, DifferentialAccuracy.SequenceLoss<T>(tokens, v, w, b, lambda))
+                var (bw, bb) = SequenceAccuracy.Gradients<T>(tokens, v, w, b, lambda);
+                return Near("L", l, loss, SequenceAccuracy.Loss<T>(tokens, v, w, b, lambda))
                      & Near("∂L/∂W", weightGradient, gw, bw)
                      & Near("∂L/∂b", biasGradient, gb, bb);
             });
     }
 
     private static Verdict Near(string quantity, T observed, double expected, double bound) =>
-        Agreement.Scalar<T>(quantity, Fp<T>.ToDouble(observed), expected, bound + DifferentialAccuracy.ClosedForm(expected));
+        Agreement.Scalar<T>(quantity, Fp<T>.ToDouble(observed), expected, bound + Accuracy.ClosedForm(expected));
 
     private static Verdict Near(string quantity, T[] observed, double[] expected, double[] bound)
     {
         var b = new double[expected.Length];
-        for (int i = 0; i < b.Length; i++) b[i] = bound[i] + DifferentialAccuracy.ClosedForm(expected[i]);
+        for (int i = 0; i < b.Length; i++) b[i] = bound[i] + Accuracy.ClosedForm(expected[i]);
         return Agreement.Vector<T>(quantity, Fp<T>.ToDouble(observed), expected, b);
     }
 }

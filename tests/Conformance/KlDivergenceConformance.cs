@@ -52,9 +52,9 @@ public abstract class KlDivergenceConformance<T>(ITestOutputHelper output, param
     internal static (double Value, double Slack) Reference(double[] p, double[] q)
     {
         if (Agreement.IsDoubleDistribution(p) && Agreement.IsDoubleDistribution(q)) return (Ref.KlDivergence.Forward(p, q), 0);
-        double sp = Agreement.Mass(p), sq = Agreement.Mass(q);
+        double sp = Accuracy.Sum(p), sq = Accuracy.Sum(q);
         double d = Ref.KlDivergence.Forward(Agreement.Scaled(p, sp), Agreement.Scaled(q, sq));
-        return (double.IsFinite(d) ? sp * d + sp * Math.Log(sp / sq) : d, DifferentialAccuracy.Renormalisation(p, q));
+        return (double.IsFinite(d) ? sp * d + sp * Math.Log(sp / sq) : d, EntropyAccuracy.Renormalisation(p, q));
     }
 }
 

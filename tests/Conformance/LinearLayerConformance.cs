@@ -9,7 +9,7 @@ namespace LossConformance.Conformance;
 /// spec/linear-layer.md against the float64 reference: z = Wᵀx + b, the loss and ∂L/∂W, ∂L/∂b
 /// of the implementation in T agree with <see cref="Ref.LinearLayer"/> on the same inputs, entry by
 /// entry, within the implementation's bound for T plus the reference's for double
-/// (<see cref="DifferentialAccuracy.LinearLogits{T}"/> and the bounds beside it).
+/// (<see cref="LinearAccuracy.Logits{T}"/> and the bounds beside it).
 /// </summary>
 [Requires(typeof(ILinearLayer<>))]
 public abstract class LinearLayerConformance<T>(ITestOutputHelper output, params object[] implementations)
@@ -17,48 +17,48 @@ public abstract class LinearLayerConformance<T>(ITestOutputHelper output, params
 {
     [ForEachImplementation, Spec("LIN-SHAPE", "ACC-SUM")]
     public void Logits_agree_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        Check(implementation, LinearCases<T>.FullPrecision, (impl, c) =>
         {
             var z = Agreement.Filled<T>(c.N, Agreement.Sentinel);
             impl.As<ILinearLayer<T>>().Forward(c.X, c.W, c.B, z);
             var expected = new double[c.N];
             Ref.LinearLayer.Forward(c.XD, c.WD, c.BD, expected);
             return Agreement.Vector<T>("z = Wᵀx + b", Fp<T>.ToDouble(z), expected,
-                Agreement.Plus(DifferentialAccuracy.LinearLogits<T>(c.XD, c.WD, c.BD), DifferentialAccuracy.LinearLogits<double>(c.XD, c.WD, c.BD)));
+                Agreement.Plus(LinearAccuracy.Logits<T>(c.XD, c.WD, c.BD), LinearAccuracy.Logits<double>(c.XD, c.WD, c.BD)));
         });
 
     [ForEachImplementation, Spec("LIN-SHAPE", "XENT-LOGITS", "ACC-XENT-LOGITS")]
     public void Loss_agrees_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        Check(implementation, LinearCases<T>.FullPrecision, (impl, c) =>
         {
             var (loss, _, _, expected, _, _) = Run(impl, c);
             return Agreement.Scalar<T>("L", loss, expected,
-                DifferentialAccuracy.LinearLoss<T>(c.XD, c.WD, c.BD, c.YD) + DifferentialAccuracy.LinearLoss<double>(c.XD, c.WD, c.BD, c.YD));
+                LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD) + LinearAccuracy.Loss<double>(c.XD, c.WD, c.BD, c.YD));
         });
 
     [ForEachImplementation, Spec("LIN-GRAD-W", "ACC-XENT-LOGITS")]
     public void Weight_gradient_agrees_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        Check(implementation, LinearCases<T>.FullPrecision, (impl, c) =>
         {
             var (_, gw, _, _, expected, _) = Run(impl, c);
             return Agreement.Vector<T>("∂L/∂W (row-major m × n)", gw, expected,
-                Agreement.Plus(DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD).Weights,
-                               DifferentialAccuracy.LinearGradients<double>(c.XD, c.WD, c.BD, c.YD).Weights));
+                Agreement.Plus(LinearAccuracy.Gradients<T>(c.XD, c.WD, c.BD, c.YD).Weights,
+                               LinearAccuracy.Gradients<double>(c.XD, c.WD, c.BD, c.YD).Weights));
         });
 
     [ForEachImplementation, Spec("LIN-GRAD-B", "ACC-XENT-LOGITS")]
     public void Bias_gradient_agrees_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LinearLayer, (impl, c) =>
+        Check(implementation, LinearCases<T>.FullPrecision, (impl, c) =>
         {
             var (_, _, gb, _, _, expected) = Run(impl, c);
             return Agreement.Vector<T>("∂L/∂b", gb, expected,
-                Agreement.Plus(DifferentialAccuracy.LinearGradients<T>(c.XD, c.WD, c.BD, c.YD).Bias,
-                               DifferentialAccuracy.LinearGradients<double>(c.XD, c.WD, c.BD, c.YD).Bias));
+                Agreement.Plus(LinearAccuracy.Gradients<T>(c.XD, c.WD, c.BD, c.YD).Bias,
+                               LinearAccuracy.Gradients<double>(c.XD, c.WD, c.BD, c.YD).Bias));
         });
 
     /// <summary>The implementation's loss and gradients (outputs pre-filled with a sentinel) and the reference's.</summary>
     private static (double Loss, double[] WeightGradient, double[] BiasGradient, double RefLoss, double[] RefWeightGradient, double[] RefBiasGradient)
-        Run(ImplementationUnderTest impl, LinearLayerCase<T> c)
+        Run(ImplementationUnderTest impl, LayerCase<T> c)
     {
         var gw = Agreement.Filled<T>(c.M * c.N, Agreement.Sentinel);
         var gb = Agreement.Filled<T>(c.N, Agreement.Sentinel);

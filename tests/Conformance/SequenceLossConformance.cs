@@ -9,7 +9,7 @@ namespace LossConformance.Conformance;
 /// spec/sequence-loss.md against the float64 reference: the teacher-forced bigram loss and its
 /// gradients of the implementation in T agree with <see cref="Ref.SequenceLoss"/> on the same
 /// tokens, weights and λ, within the implementation's bound for T plus the reference's for double
-/// (<see cref="DifferentialAccuracy.SequenceLoss{T}"/>, <see cref="DifferentialAccuracy.SequenceGradients{T}"/>).
+/// (<see cref="SequenceAccuracy.Loss{T}"/>, <see cref="SequenceAccuracy.Gradients{T}"/>).
 /// </summary>
 [Requires(typeof(ISequenceLoss<>))]
 public abstract class SequenceLossConformance<T>(ITestOutputHelper output, params object[] implementations)
@@ -17,30 +17,30 @@ public abstract class SequenceLossConformance<T>(ITestOutputHelper output, param
 {
     [ForEachImplementation, Spec("SEQ-DEF", "SEQ-L2", "ACC-XENT-LOGITS")]
     public void Loss_agrees_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.SequenceLoss, (impl, c) =>
+        Check(implementation, SequenceCases<T>.FullPrecision, (impl, c) =>
         {
             var (loss, _, _, expected, _, _) = Run(impl, c);
             return Agreement.Scalar<T>("L = −(1/T)Σ ln p(xₜ|xₜ₋₁) + λ½‖W‖²", loss, expected,
-                DifferentialAccuracy.SequenceLoss<T>(c.Tokens, c.Vocabulary, c.WD, c.BD, c.LambdaD)
-                + DifferentialAccuracy.SequenceLoss<double>(c.Tokens, c.Vocabulary, c.WD, c.BD, c.LambdaD));
+                SequenceAccuracy.Loss<T>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD)
+                + SequenceAccuracy.Loss<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD));
         });
 
     [ForEachImplementation, Spec("SEQ-GRAD", "SEQ-L2", "ACC-XENT-LOGITS")]
     public void Gradients_agree_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.SequenceLoss, (impl, c) =>
+        Check(implementation, SequenceCases<T>.FullPrecision, (impl, c) =>
         {
             var (_, gw, gb, _, rw, rb) = Run(impl, c);
-            var mine = DifferentialAccuracy.SequenceGradients<T>(c.Tokens, c.Vocabulary, c.WD, c.BD, c.LambdaD);
-            var theirs = DifferentialAccuracy.SequenceGradients<double>(c.Tokens, c.Vocabulary, c.WD, c.BD, c.LambdaD);
+            var mine = SequenceAccuracy.Gradients<T>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
+            var theirs = SequenceAccuracy.Gradients<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
             return Agreement.Vector<T>("∂L/∂W (row-major V × V)", gw, rw, Agreement.Plus(mine.Weights, theirs.Weights))
                  & Agreement.Vector<T>("∂L/∂b", gb, rb, Agreement.Plus(mine.Bias, theirs.Bias));
         });
 
     /// <summary>The implementation's loss and gradients (outputs pre-filled with a sentinel) and the reference's.</summary>
     private static (double Loss, double[] WeightGradient, double[] BiasGradient, double RefLoss, double[] RefWeightGradient, double[] RefBiasGradient)
-        Run(ImplementationUnderTest impl, SequenceLossCase<T> c)
+        Run(ImplementationUnderTest impl, SequenceCase<T> c)
     {
-        int v = c.Vocabulary;
+        int v = c.V;
         var gw = Agreement.Filled<T>(v * v, Agreement.Sentinel);
         var gb = Agreement.Filled<T>(v, Agreement.Sentinel);
         double loss = Fp<T>.ToDouble(impl.As<ISequenceLoss<T>>().LossAndGradients(c.Tokens, v, c.W, c.B, c.Lambda, gw, gb));

@@ -21,7 +21,7 @@ public abstract class SoftmaxCrossEntropyConformance<T>(ITestOutputHelper output
 
     [ForEachImplementation, Spec("GRAD-GENERAL", "ACC-XENT-LOGITS"), Requires(typeof(ISoftmaxCrossEntropy<>))]
     public void Logit_gradient_agrees_with_the_reference_for_weights_of_any_mass(string implementation) =>
-        Check(implementation, ConformanceCases<T>.LogitsWithWeights, (impl, c) => LogitGradientAgrees(impl, c));
+        Check(implementation, GradientCases<T>.WeightedFullPrecision, (impl, c) => LogitGradientAgrees(impl, c));
 
     /// <summary>∂L/∂ŷ = −y/ŷ with y = p and ŷ = q of a pair with supp p ⊆ supp q.</summary>
     [ForEachImplementation, Spec("GRAD-PROB", "ACC-MODEL"), Requires(typeof(ISoftmaxCrossEntropy<>))]
@@ -36,42 +36,42 @@ public abstract class SoftmaxCrossEntropyConformance<T>(ITestOutputHelper output
             else
             {
                 // q normalised only within float's τ(n): −y/q = (−y/(q/s))/s, s = Σq.
-                double s = Agreement.Mass(c.QD);
+                double s = Accuracy.Sum(c.QD);
                 Ref.SoftmaxCrossEntropy.ProbabilityGradient(c.PD, Agreement.Scaled(c.QD, s), expected);
                 for (int i = 0; i < expected.Length; i++) expected[i] /= s;
             }
-            var bound = Agreement.Plus(DifferentialAccuracy.ProbabilityGradient<T>(c.PD, c.QD), DifferentialAccuracy.ProbabilityGradient<double>(c.PD, c.QD));
-            for (int i = 0; i < bound.Length; i++) bound[i] += 2 * DifferentialAccuracy.DoubleU * Math.Abs(expected[i]);   // the rescaling above
+            var bound = Agreement.Plus(GradientAccuracy.ProbabilityGradient<T>(c.PD, c.QD), GradientAccuracy.ProbabilityGradient<double>(c.PD, c.QD));
+            for (int i = 0; i < bound.Length; i++) bound[i] += 2 * Fp<double>.U * Math.Abs(expected[i]);   // the rescaling above
             return Agreement.Vector<T>("∂L/∂ŷ", Fp<T>.ToDouble(g), expected, bound);
         });
 
     [ForEachImplementation, Spec("GRAD-MEAN", "GRAD-IGNORE", "GRAD-ALL-IGNORED", "ACC-XENT-LOGITS"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
     public void Batched_loss_and_gradient_agree_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.Batched, (impl, c) =>
+        Check(implementation, BatchCases<T>.Batches, (impl, c) =>
         {
             var g = Agreement.Filled<T>(c.Logits.Length, Agreement.Sentinel);
             double loss = Fp<T>.ToDouble(impl.As<IBatchedSoftmaxCrossEntropy<T>>().ForwardBackward(c.Logits, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, g));
             var expectedGradient = new double[c.Logits.Length];
             double expectedLoss = Ref.SoftmaxCrossEntropy.Batched(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, expectedGradient);
             return Agreement.Scalar<T>($"{c.Reduction} loss over {c.Counted} counted rows", loss, expectedLoss,
-                       DifferentialAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)
-                       + DifferentialAccuracy.BatchedLoss<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction))
+                       GradientAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)
+                       + GradientAccuracy.BatchedLoss<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction))
                  & Agreement.Vector<T>("∂L/∂logits (row-major)", Fp<T>.ToDouble(g), expectedGradient,
-                       Agreement.Plus(DifferentialAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction),
-                                      DifferentialAccuracy.BatchedGradient<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)));
+                       Agreement.Plus(GradientAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction),
+                                      GradientAccuracy.BatchedGradient<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)));
         });
 
     [ForEachImplementation, Spec("GRAD-BINARY", "ACC-XENT-LOGITS"), Requires(typeof(IBinaryCrossEntropy<>))]
     public void Binary_cross_entropy_and_its_gradient_agree_with_the_reference(string implementation) =>
-        Check(implementation, ConformanceCases<T>.Binary, (impl, c) =>
+        Check(implementation, GradientCases<T>.BinaryFullPrecision, (impl, c) =>
         {
             var bce = impl.As<IBinaryCrossEntropy<T>>();
-            double loss = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(c.Logit, c.Target));
-            double gradient = Fp<T>.ToDouble(bce.BinaryCrossEntropyLogitGradient(c.Logit, c.Target));
-            return Agreement.Scalar<T>("L(z, y)", loss, Ref.SoftmaxCrossEntropy.BinaryWithLogit(c.Z, c.Y),
-                       DifferentialAccuracy.BinaryLoss<T>(c.Z, c.Y) + DifferentialAccuracy.BinaryLoss<double>(c.Z, c.Y))
-                 & Agreement.Scalar<T>("∂L/∂z", gradient, Ref.SoftmaxCrossEntropy.BinaryLogitGradient(c.Z, c.Y),
-                       DifferentialAccuracy.BinaryGradient<T>(c.Z, c.Y) + DifferentialAccuracy.BinaryGradient<double>(c.Z, c.Y));
+            double loss = Fp<T>.ToDouble(bce.BinaryCrossEntropyWithLogit(c.Z, c.Y));
+            double gradient = Fp<T>.ToDouble(bce.BinaryCrossEntropyLogitGradient(c.Z, c.Y));
+            return Agreement.Scalar<T>("L(z, y)", loss, Ref.SoftmaxCrossEntropy.BinaryWithLogit(c.ZD, c.YD),
+                       GradientAccuracy.BinaryLoss<T>(c.ZD, c.YD) + GradientAccuracy.BinaryLoss<double>(c.ZD, c.YD))
+                 & Agreement.Scalar<T>("∂L/∂z", gradient, Ref.SoftmaxCrossEntropy.BinaryLogitGradient(c.ZD, c.YD),
+                       GradientAccuracy.BinaryGradient<T>(c.ZD, c.YD) + GradientAccuracy.BinaryGradient<double>(c.ZD, c.YD));
         });
 
     private static Verdict LogitGradientAgrees(ImplementationUnderTest impl, LogitsTargetCase<T> c)

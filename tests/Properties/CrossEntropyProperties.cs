@@ -76,7 +76,7 @@ public abstract class CrossEntropyProperties<T>(ITestOutputHelper output, params
             // −Σp ln q = −Σp ln p + Σp ln(p/q) is an identity for any non-negative p, q: no defect term.
             double ce = Ce(impl, c.P, c.Q), h = H(impl, c.P), d = Kl(impl, c.P, c.Q);
             double bound = Accuracy.CrossEntropy<T>(c.PD, c.QD) + Accuracy.Entropy<T>(c.PD) + Accuracy.Kl<T>(c.PD, c.QD)
-                           + Accuracy.Gamma(2, KlAccuracy.UDouble) * (Math.Abs(h) + Math.Abs(d));
+                           + Accuracy.Gamma(2, Fp<double>.U) * (Math.Abs(h) + Math.Abs(d));
             return Verdict.Within("H(p, q) against H(p) + D(p‖q)", ce, h + d, bound);
         });
 
@@ -168,7 +168,7 @@ public abstract class CrossEntropyProperties<T>(ITestOutputHelper output, params
             double sensitivity = 0;
             for (int i = 0; i < c.N; i++) if (pHat[i] > 0) sensitivity += pHat[i] * Math.Abs(Math.Log(c.QD[i]));
             double bound = Accuracy.CrossEntropy<T>(pHat, c.QD) + (1 + 2 * U) * U * sensitivity
-                           + (Accuracy.Gamma(size + 1, KlAccuracy.UDouble) + Accuracy.ElementaryUlps * KlAccuracy.UDouble) * abs / size;
+                           + (Accuracy.Gamma(size + 1, Fp<double>.U) + Accuracy.ElementaryUlps * Fp<double>.U) * abs / size;
             var likelihood = Verdict.Within("H(p̂, q) against the mean NLL of the sample", Ce(impl, c.Empirical, c.Q), nll, bound);
 
             // Maximum likelihood: no q explains the sample better than p̂ itself, H(p̂, p̂) ≤ H(p̂, q) (Gibbs, with the defect).

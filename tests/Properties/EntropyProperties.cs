@@ -74,7 +74,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             // Expected surprisal: Σ pᵢ·(−ln pᵢ) = H(p).
             double expected = 0, weightedBound = 0, abs = 0;
             foreach (int i in order) { expected += c.PD[i] * s[i]; weightedBound += c.PD[i] * b[i]; abs += Math.Abs(c.PD[i] * s[i]); }
-            double bound = Accuracy.Entropy<T>(c.PD) + weightedBound + Accuracy.Gamma(2 * n, KlAccuracy.UDouble) * abs;
+            double bound = Accuracy.Entropy<T>(c.PD) + weightedBound + Accuracy.Gamma(2 * n, Fp<double>.U) * abs;
             return monotone & Verdict.Within("H(p) against Σ pᵢ·surprisal(i)", H(impl, c.P), expected, bound);
         });
 
@@ -142,7 +142,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             // The transfer is exact except the one rounding of the receiving entry (EntropyAccuracy.EntryRounding).
             if (c.I < 0) return Verdict.Within("H(p) (uniform: nothing to move)", H(impl, c.After), H(impl, c.P), 2 * Accuracy.Entropy<T>(c.PD));
             double slack = Accuracy.Entropy<T>(c.PD) + Accuracy.Entropy<T>(c.AfterD)
-                           + EntropyAccuracy.EntryRounding<T>(c.AfterD[c.J], U + KlAccuracy.UDouble);
+                           + EntropyAccuracy.EntryRounding<T>(c.AfterD[c.J], U + Fp<double>.U);
             return Verdict.AtLeast("H(after transfer) − H(p)", H(impl, c.After) - H(impl, c.P), -slack);
         });
 
@@ -152,7 +152,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
         {
             // p(λ): entry k = (1 + λ(n − 1))/n, others (1 − λ)/n. H(p(λ)) falls as λ rises (claim 1.4), and
             // ln n − H(p(λ)) ≥ ½‖p(λ) − uniform‖₁² = 2λ²((n − 1)/n)² (Pinsker): strictly below uniform once λ > 0.
-            double r = U + 4 * KlAccuracy.UDouble;   // 3 roundings in double, 1 to T
+            double r = U + 4 * Fp<double>.U;   // 3 roundings in double, 1 to T
             double hu = H(impl, c.Uniform), h1 = H(impl, c.P1), h2 = H(impl, c.P2);
             double b1 = Accuracy.Entropy<T>(c.P1D) + EntropyAccuracy.RelativeRounding<T>(c.P1D, r);
             double b2 = Accuracy.Entropy<T>(c.P2D) + EntropyAccuracy.RelativeRounding<T>(c.P2D, r);
@@ -173,7 +173,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             double expected = s2 * h1 + s1 * h2;
             double bound = Accuracy.Entropy<T>(x) + s2 * Accuracy.Entropy<T>(c.P1D) + s1 * Accuracy.Entropy<T>(c.P2D)
                            + EntropyAccuracy.RelativeRounding<T>(x, U)
-                           + e2 * Math.Abs(h1) + e1 * Math.Abs(h2) + Accuracy.Gamma(3, KlAccuracy.UDouble) * (Math.Abs(s2 * h1) + Math.Abs(s1 * h2));
+                           + e2 * Math.Abs(h1) + e1 * Math.Abs(h2) + Accuracy.Gamma(3, Fp<double>.U) * (Math.Abs(s2 * h1) + Math.Abs(s1 * h2));
             return Verdict.Within("H(p ⊗ r) against Σr·H(p) + Σp·H(r)", H(impl, c.ProductP), expected, bound);
         });
 }

@@ -21,7 +21,7 @@ public abstract class ErrataProperties<T>(ITestOutputHelper output, params objec
     /// <summary>B_X(p, q) + B_H(p) + B_D(p, q) and the double rounding of combining the three values.</summary>
     private static double Slack(double[] p, double[] q, double h, double ce, double d) =>
         Accuracy.CrossEntropy<T>(p, q) + Accuracy.Entropy<T>(p) + Accuracy.Kl<T>(p, q)
-        + Accuracy.Gamma(3, KlAccuracy.UDouble) * (Math.Abs(h) + Math.Abs(ce) + Math.Abs(d));
+        + Accuracy.Gamma(3, Fp<double>.U) * (Math.Abs(h) + Math.Abs(ce) + Math.Abs(d));
 
     // The errata fixture: p = (½, ½), q = (¾, ¼): H(p) = ln 2, H(p, q) = 0.836988, D(p‖q) = ½ ln(4/3).
     private static readonly double[] FixtureP = [0.5, 0.5], FixtureQ = [0.75, 0.25];

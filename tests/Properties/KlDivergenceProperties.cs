@@ -152,7 +152,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
                 return Verdict.That(double.IsPositiveInfinity(rhs) && !double.IsNaN(dm),  // the right side is +∞ and the law holds
                     $"½D(p₁‖q₁) + ½D(p₂‖q₂) = {Show.Number(rhs)} (a component has a support gap: expected +∞), D(midpoint) = {Show.Number(dm)}");
             double slack = Accuracy.Kl<T>(mp, mq) + 0.5 * Accuracy.Kl<T>(p1, q1) + 0.5 * Accuracy.Kl<T>(p2, q2)
-                           + Accuracy.Gamma(2, KlAccuracy.UDouble) * Math.Abs(rhs);
+                           + Accuracy.Gamma(2, Fp<double>.U) * Math.Abs(rhs);
             return Verdict.AtMost("D(midpoint) − (½D(p₁‖q₁) + ½D(p₂‖q₂))", dm - rhs, slack);
         });
 
@@ -168,7 +168,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
             double expected = s2 * d1 + s1 * d2;
             double bound = Accuracy.Kl<T>(xp, xq) + s2 * Accuracy.Kl<T>(c.P1D, c.Q1D) + s1 * Accuracy.Kl<T>(c.P2D, c.Q2D)
                            + KlAccuracy.RelativeRounding<T>(xp, xq, U)
-                           + e2 * Math.Abs(d1) + e1 * Math.Abs(d2) + Accuracy.Gamma(3, KlAccuracy.UDouble) * (Math.Abs(s2 * d1) + Math.Abs(s1 * d2));
+                           + e2 * Math.Abs(d1) + e1 * Math.Abs(d2) + Accuracy.Gamma(3, Fp<double>.U) * (Math.Abs(s2 * d1) + Math.Abs(s1 * d2));
             return Verdict.Within("D(p₁⊗p₂ ‖ q₁⊗q₂) against Σp₂·D(p₁‖q₁) + Σp₁·D(p₂‖q₂)", Kl(impl, c.ProductP, c.ProductQ), expected, bound);
         });
 
@@ -223,7 +223,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
                 ce[j] = Ce(impl, c.P, c.Qs[j]);
                 kl[j] = Kl(impl, c.P, c.Qs[j]);
                 slack[j] = Accuracy.CrossEntropy<T>(c.PD, c.QsD[j]) + Accuracy.Kl<T>(c.PD, c.QsD[j])
-                           + Accuracy.Gamma(2, KlAccuracy.UDouble) * (Math.Abs(ce[j]) + Math.Abs(kl[j]));
+                           + Accuracy.Gamma(2, Fp<double>.U) * (Math.Abs(ce[j]) + Math.Abs(kl[j]));
             }
             var verdict = Verdict.Pass;
             double offset0 = ce[0] - kl[0];

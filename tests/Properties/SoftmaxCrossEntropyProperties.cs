@@ -69,7 +69,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
         {
             var g = LogitGradientOf(impl, c.Y, c.Z);
             var bound = Accuracy.LogitGradient<T>(c.YD, c.ZD);
-            var verdict = Verdict.AllWithin("∂L/∂z vs (Σy)ŷ − y", g, ExactLogitGradient(c.YD, c.ZD),
+            var verdict = Verdict.AllWithin("∂L/∂z vs (Σy)ŷ − y", g, Accuracy.LogitGradientExact(c.YD, c.ZD),
                 Add(bound, Accuracy.LogitGradient<double>(c.YD, c.ZD)));
             if (!impl.Provides<ISoftmax<T>>()) return verdict;
 
@@ -105,7 +105,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
 
             var g = LogitGradientOf(impl, c.Y, c.Z);
             var gb = Accuracy.LogitGradient<T>(c.YD, c.ZD);
-            var exact = ExactLogitGradient(c.YD, c.ZD);
+            var exact = Accuracy.LogitGradientExact(c.YD, c.ZD);
             double gd = 0, gdAbs = 0, gdBound = 0;
             for (int i = 0; i < c.N; i++)
             {
@@ -126,7 +126,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
             var l = SoftmaxAccuracy.ExactLogSoftmax(c.ZD);
             double expectedLoss = 0;
             for (int i = 0; i < c.N; i++) if (c.YD[i] > 0) expectedLoss -= c.YD[i] * l[i];   // (Σy)·lse(z) − yᵀz
-            return Verdict.AllWithin("∂L/∂z vs (Σy)ŷ − y", g, ExactLogitGradient(c.YD, c.ZD),
+            return Verdict.AllWithin("∂L/∂z vs (Σy)ŷ − y", g, Accuracy.LogitGradientExact(c.YD, c.ZD),
                        Add(Accuracy.LogitGradient<T>(c.YD, c.ZD), Accuracy.LogitGradient<double>(c.YD, c.ZD)))
                  & Verdict.Within("L(y, z) vs (Σy)·lse(z) − yᵀz", loss, expectedLoss,
                        Accuracy.CrossEntropyFromLogits<T>(c.YD, c.ZD) + Accuracy.CrossEntropyFromLogits<double>(c.YD, c.ZD));
@@ -147,7 +147,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
         // Σᵢ((Σy)ŷᵢ − yᵢ) = 0 exactly; checked with every entry's bound and the float64 summation of
         // Σ|ĝᵢ| ≤ Σ(|gᵢ| + Gᵢ) (exact values, so that a non-finite ĝ cannot widen its own slack).
         return Verdict.Within("Σᵢ ∂L/∂zᵢ", g.Sum(), 0,
-            bound.Sum() + Accuracy.Gamma(c.N - 1, Fp<double>.U) * (ExactLogitGradient(c.YD, c.ZD).Sum(Math.Abs) + bound.Sum()));
+            bound.Sum() + Accuracy.Gamma(c.N - 1, Fp<double>.U) * (Accuracy.LogitGradientExact(c.YD, c.ZD).Sum(Math.Abs) + bound.Sum()));
     }
 
     // ---- GRAD-BINARY ----
@@ -287,14 +287,6 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
         var g = new T[z.Length];
         impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(y, z, g);
         return Fp<T>.ToDouble(g);
-    }
-
-    /// <summary>(Σy)·softmax(z) − y in float64.</summary>
-    private static double[] ExactLogitGradient(double[] y, double[] z)
-    {
-        var yhat = Accuracy.SoftmaxExact(z);
-        double mass = y.Sum();
-        return yhat.Select((v, i) => mass * v - y[i]).ToArray();
     }
 
     /// <summary>Runs the fused kernel with a gradient buffer pre-filled with NaN, so that rows it does not write show.</summary>

@@ -4,8 +4,11 @@ using FsCheck.Fluent;
 
 namespace LossConformance.Kit;
 
-/// <summary>A [rows × classes] batch of logits with hard targets, some of them the ignore index.</summary>
-public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ignoreIndex, string kind) : ICase
+/// <summary>
+/// A [rows × classes] batch of logits with hard targets, some of them the ignore index, and a reduction
+/// (for tests that take one from the case; others pass their own).
+/// </summary>
+public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ignoreIndex, string kind, LossReduction reduction = LossReduction.Mean) : ICase
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T[] Logits { get; } = logits;
@@ -14,6 +17,7 @@ public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ign
     public int[] Targets { get; } = targets;
     public int IgnoreIndex { get; } = ignoreIndex;
     public string Kind { get; } = kind;
+    public LossReduction Reduction { get; } = reduction;
     public int Rows => Targets.Length;
     public int N => Classes;
 
@@ -31,7 +35,7 @@ public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ign
         var keep = Enumerable.Range(0, Rows).Where(r => !IsIgnored(r)).ToArray();
         if (keep.Length == 0) return null;
         var logits = keep.SelectMany(r => Logits.Skip(r * Classes).Take(Classes)).ToArray();
-        return new BatchCase<T>(logits, Classes, keep.Select(r => Targets[r]).ToArray(), IgnoreIndex, Kind + ", ignored rows deleted");
+        return new BatchCase<T>(logits, Classes, keep.Select(r => Targets[r]).ToArray(), IgnoreIndex, Kind + ", ignored rows deleted", Reduction);
     }
 
     public IEnumerable<string> Tags
@@ -41,20 +45,22 @@ public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ign
             yield return Rows == 1 ? "1 row" : Rows <= 8 ? "rows ≤ 8" : "rows ≤ 64";
             yield return Classes == 1 ? "1 class" : Classes <= 8 ? "classes ≤ 8" : Classes <= 64 ? "classes ≤ 64" : "classes ≤ 512";
             yield return Counted == 0 ? "all ignored" : Counted < Rows ? "some ignored" : "none ignored";
-            yield return IgnoreIndex >= 0 ? "in-range ignore index" : "ignore index −100";
+            yield return IgnoreIndex >= 0 ? "in-range ignore index" : $"ignore index {IgnoreIndex}";
+            yield return Reduction.ToString();
             foreach (var tag in Tagging.Logits(LogitsD)) yield return tag;
         }
     }
 
     public string Describe() =>
-        $"rows = {Rows}, classes = {Classes}, ignoreIndex = {IgnoreIndex}   ({Kind})\ntargets = {Show.Vector(Targets)}\nlogits = {Show.Vector(Logits)}";
+        $"rows = {Rows}, classes = {Classes}, ignoreIndex = {IgnoreIndex}, reduction = {Reduction}   ({Kind})\ntargets = {Show.Vector(Targets)}\nlogits = {Show.Vector(Logits)}";
 }
 
 /// <summary>
 /// Batches for <c>GRAD-MEAN</c>, <c>GRAD-IGNORE</c>, <c>GRAD-ALL-IGNORED</c>, <c>GRAD-FUSED</c>: rows 1–64,
 /// classes 1–512, each row's logits of one of <see cref="Generate{T}.LogitValues"/>'s kinds (up to ±1e4);
-/// ignore index −100 (75%) or a valid class (25%, which then is never a counted target); a share of
-/// ignored rows of 0, ¼ or ½, and every row ignored in 10% of batches.
+/// ignore index −100 (62.5%), −1 (12.5%) or a valid class (25%, which then is never a counted target); a share
+/// of ignored rows of 0, ¼ or ½, and every row ignored in 10% of batches; each counted label at the largest
+/// logit, at the smallest or anywhere; reduction Mean (⅔) or Sum (⅓).
 /// </summary>
 public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -78,8 +84,9 @@ public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
         int rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
         r = rng.NextDouble();
         int classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
-        bool inRange = rng.Next(4) == 0 && !(forceCounted && classes == 1);
-        int ignore = inRange ? rng.Next(classes) : -100;
+        int ignoreKind = rng.Next(8);
+        bool inRange = ignoreKind < 2 && !(forceCounted && classes == 1);
+        int ignore = inRange ? rng.Next(classes) : ignoreKind == 2 ? -1 : -100;
         double share = allIgnored ? 1 : new[] { 0, 0.25, 0.5 }[rng.Next(3)];
 
         var logits = new double[rows * classes];
@@ -94,24 +101,25 @@ public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (ignored || (classes == 1 && inRange)) targets[row] = ignore;
             else
             {
-                int t = rng.Next(classes);
+                int t = rng.Next(3) switch { 0 => Array.IndexOf(z, z.Max()), 1 => Array.IndexOf(z, z.Min()), _ => rng.Next(classes) };
                 if (t == ignore) t = (t + 1) % classes;   // a counted row never carries the ignore index
                 targets[row] = t;
             }
         }
         // With one class and an in-range ignore index the only class is ignored: every row is.
-        return new BatchCase<T>(Fp<T>.From(logits), classes, targets, ignore, string.Join(" / ", kinds.Take(3)));
+        var reduction = rng.Next(3) == 0 ? LossReduction.Sum : LossReduction.Mean;
+        return new BatchCase<T>(Fp<T>.From(logits), classes, targets, ignore, string.Join(" / ", kinds.Take(3)), reduction);
     }
 
     private static IEnumerable<BatchCase<T>> Shrink(BatchCase<T> c)
     {
         if (c.Rows <= 1) yield break;
-        foreach (var keep in new[] { Enumerable.Range(0, c.Rows / 2), Enumerable.Range(1, c.Rows - 1) })
+        foreach (var keep in new[] { Enumerable.Range(0, c.Rows / 2), Enumerable.Range(1, c.Rows - 1), Enumerable.Range(0, c.Rows - 1) })
         {
             var rows = keep.ToArray();
             if (rows.Length == 0) continue;
             var logits = rows.SelectMany(r => c.Logits.Skip(r * c.Classes).Take(c.Classes)).ToArray();
-            yield return new BatchCase<T>(logits, c.Classes, rows.Select(r => c.Targets[r]).ToArray(), c.IgnoreIndex, c.Kind + ", shrunk");
+            yield return new BatchCase<T>(logits, c.Classes, rows.Select(r => c.Targets[r]).ToArray(), c.IgnoreIndex, Generate<T>.Shrunk(c.Kind), c.Reduction);
         }
     }
 }

@@ -34,32 +34,6 @@ public sealed class NearPairCase<T>(T[] p, T[] q, int[] changed, string kind) : 
         $"p = {Show.Vector(P)}\nq = {Show.Vector(Q)}   ({Kind}; entries {string.Join(", ", Changed)} moved by one ulp)";
 }
 
-/// <summary>
-/// A linear layer x ∈ ℝᵐ, W ∈ ℝ^{m×n} (row-major), b ∈ ℝⁿ with a target y ∈ ℝⁿ (ERR-LINEAR-SHAPE).
-/// Values are kept small (|z| ≤ 5) so that ŷ − y is far from 0 in every entry relative to rounding.
-/// </summary>
-public sealed class LinearCase<T>(T[] x, T[] w, T[] b, T[] y, string kind) : ICase where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public T[] X { get; } = x;
-    public T[] W { get; } = w;
-    public T[] B { get; } = b;
-    public T[] Y { get; } = y;
-    public double[] XD { get; } = Fp<T>.ToDouble(x);
-    public double[] WD { get; } = Fp<T>.ToDouble(w);
-    public double[] BD { get; } = Fp<T>.ToDouble(b);
-    public double[] YD { get; } = Fp<T>.ToDouble(y);
-    public string Kind { get; } = kind;
-    /// <summary>Input dimension m.</summary>
-    public int M => X.Length;
-    /// <summary>Number of classes n.</summary>
-    public int N => B.Length;
-
-    public IEnumerable<string> Tags => [M == N ? "m = n" : "m ≠ n", Kind];
-
-    public string Describe() =>
-        $"m = {M}, n = {N} ({Kind})\nx = {Show.Vector(X)}\nW = {Show.Vector(W)}   (row-major m × n)\nb = {Show.Vector(B)}\ny = {Show.Vector(Y)}";
-}
-
 /// <summary>Arbitraries for spec/errata.md.</summary>
 public static class ErrataCases<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -103,7 +77,7 @@ public static class ErrataCases<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Small linear cases, m, n ∈ [2, 8]: mostly m ≠ n; some m = n with random W; some m = n with W = 0 and
     /// x = 3(ŷ − y), where x(ŷ − y)ᵀ is symmetric (up to rounding x) and equals its transpose.
     /// </summary>
-    public static Arbitrary<LinearCase<T>> Layers { get; } = Arb.From(
+    public static Arbitrary<LayerCase<T>> Layers { get; } = Arb.From(
         Generate<T>.Seeded(rng =>
         {
             int kind = rng.Next(6);
@@ -133,16 +107,17 @@ public static class ErrataCases<T> where T : unmanaged, IFloatingPointIeee754<T>
                 var yHat = Accuracy.SoftmaxExact(Fp<T>.ToDouble(Fp<T>.From(b)));
                 var yd = Fp<T>.ToDouble(yT);
                 for (int i = 0; i < m; i++) x[i] = 3 * (yHat[i] - yd[i]);
-                return Build(x, w, b, yT, $"m = n, W = 0, x = 3(ŷ − y): symmetric, {targetKind}");
+                return Build(rng, x, w, b, yT, "m = n, W = 0, x = 3(ŷ − y): symmetric", targetKind);
             }
             for (int i = 0; i < m; i++) x[i] = Round((0.1 + 0.9 * rng.NextDouble()) * (rng.Next(2) == 0 ? 1 : -1));
             for (int k = 0; k < m * n; k++) w[k] = Round((rng.NextDouble() - 0.5) * 0.5);
-            return Build(x, w, b, yT, $"{(m == n ? "m = n" : "m ≠ n")}, random W, {targetKind}");
+            return Build(rng, x, w, b, yT, $"{(m == n ? "m = n" : "m ≠ n")}, random W", targetKind);
         }),
         c => []);
 
     private static double Round(double v) => Fp<T>.ToDouble(Fp<T>.From(v));
 
-    private static LinearCase<T> Build(double[] x, double[] w, double[] b, T[] y, string kind) =>
-        new(Fp<T>.From(x), Fp<T>.From(w), Fp<T>.From(b), y, kind);
+    private static LayerCase<T> Build(Random rng, double[] x, double[] w, double[] b, T[] y, string kind, string targetKind) =>
+        new(Fp<T>.From(x), Fp<T>.From(w), Fp<T>.From(b), y,
+            FiniteDifference.Direction(rng, x.Length * b.Length), FiniteDifference.Direction(rng, b.Length), kind, targetKind);
 }

@@ -270,7 +270,16 @@ public static class Generate<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new LogitsTargetCase<T>(Fp<T>.From(keep.Select(i => c.ZD[i])), Normalise(yw), Shrunk(c.Kind), c.TargetKind);
     }
 
-    private static string Shrunk(string kind) => kind.EndsWith(", shrunk", StringComparison.Ordinal) ? kind : kind + ", shrunk";
+    /// <summary>The kind label of a shrunk case: the original's, marked once with ", shrunk".</summary>
+    public static string Shrunk(string kind) => kind.EndsWith(", shrunk", StringComparison.Ordinal) ? kind : kind + ", shrunk";
+
+    /// <summary>n values uniform in ±scale, rounded to T (exactly representable), in float64.</summary>
+    public static double[] Uniform(Random rng, int n, double scale)
+    {
+        var v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = Fp<T>.ToDouble(Fp<T>.From((rng.NextDouble() * 2 - 1) * scale));
+        return v;
+    }
 
     private static double Exponential(Random rng) => -Math.Log(1 - rng.NextDouble());
 }

@@ -383,8 +383,8 @@ public static class InformationCases<T> where T : unmanaged, IFloatingPointIeee7
             double r = md[i] > 0 ? Math.Min(maxR * rng.NextDouble(), (1 - md[i]) / md[i]) : 0;
             mag[i] = r * md[i];
         }
-        double plus = CompensatedSum(Enumerable.Range(0, n).Select(i => sign[i] > 0 ? mag[i] : 0));
-        double minus = CompensatedSum(Enumerable.Range(0, n).Select(i => sign[i] < 0 ? mag[i] : 0));
+        double plus = Accuracy.CompensatedSum(Enumerable.Range(0, n).Select(i => sign[i] > 0 ? mag[i] : 0));
+        double minus = Accuracy.CompensatedSum(Enumerable.Range(0, n).Select(i => sign[i] < 0 ? mag[i] : 0));
         if (plus <= 0 || minus <= 0) return (m, m);
         double scalePlus = plus > minus ? minus / plus : 1, scaleMinus = minus > plus ? plus / minus : 1;
         var c1 = new T[n];
@@ -398,22 +398,9 @@ public static class InformationCases<T> where T : unmanaged, IFloatingPointIeee7
             (c1[i], c2[i]) = sign[i] > 0 ? (high, low) : (low, high);
         }
         double tolerance = (n + 8) * Fp<T>.U;
-        double s1 = CompensatedSum(Fp<T>.ToDouble(c1)), s2 = CompensatedSum(Fp<T>.ToDouble(c2));
+        double s1 = Accuracy.CompensatedSum(Fp<T>.ToDouble(c1)), s2 = Accuracy.CompensatedSum(Fp<T>.ToDouble(c2));
         if (Math.Abs(s1 - 1) > tolerance || Math.Abs(s2 - 1) > tolerance) return (m, m);
         return (c1, c2);
-    }
-
-    /// <summary>Neumaier's compensated sum: error ≤ 2u|s| + O(n u²) Σ|x|, so a normalisation check on it is not fooled by its own rounding.</summary>
-    private static double CompensatedSum(IEnumerable<double> xs)
-    {
-        double s = 0, c = 0;
-        foreach (double x in xs)
-        {
-            double t = s + x;
-            c += Math.Abs(s) >= Math.Abs(x) ? (s - t) + x : (x - t) + s;
-            s = t;
-        }
-        return s + c;
     }
 
     /// <summary>Logits on a grid of 2⁻⁶ in [−8, 8] with an integer direction in [−4, 4], n = 2…32 (KL-LOCAL).</summary>

@@ -4,7 +4,10 @@ using FsCheck.Fluent;
 
 namespace LossConformance.Kit;
 
-/// <summary>A token sequence x₀ … x_T for a bigram model (W row-major V × V, b), an L2 strength λ and dyadic directions.</summary>
+/// <summary>
+/// A token sequence x₀ … x_T for a bigram model (W row-major V × V, b), an L2 strength λ and dyadic directions
+/// (spec/sequence-loss.md). The one case type of every sequence-loss generator.
+/// </summary>
 public sealed class SequenceCase<T>(int[] tokens, int vocabulary, T[] weights, T[] bias, T lambda,
                                     double[] weightDirection, double[] biasDirection, string kind) : ICase
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -34,16 +37,16 @@ public sealed class SequenceCase<T>(int[] tokens, int vocabulary, T[] weights, T
     [
         V == 1 ? "V = 1" : V <= 8 ? "V ≤ 8" : "V ≤ 32",
         Steps == 1 ? "T = 1" : Steps <= 16 ? "T ≤ 16" : "T ≤ 64",
-        LambdaD == 0 ? "λ = 0" : LambdaD == 1 ? "λ = 1" : "λ small",
+        LambdaD == 0 ? "λ = 0" : LambdaD == 1 ? "λ = 1" : LambdaD > 1 ? "λ > 1" : "λ small",
         UnusedContexts.Length > 0 ? "some row of W unused" : "every row used",
         Kind,
     ];
 
     public string Describe() =>
-        $"V = {V}, T = {Steps}, λ = {Show.Number(LambdaD)}   ({Kind})\ntokens = {Show.Vector(Tokens)}\nW = {Show.Vector(W)}\nb = {Show.Vector(B)}";
+        $"V = {V}, T = {Steps}, λ = {Show.Number(LambdaD)}   ({Kind})\ntokens = {Show.Vector(Tokens)}\nW = {Show.Vector(W, 256)}\nb = {Show.Vector(B)}";
 
-    public SequenceCase<T> With(int[]? tokens = null, T[]? weights = null, T? lambda = null) =>
-        new(tokens ?? Tokens, V, weights ?? W, B, lambda ?? Lambda, DW, DB, Kind);
+    public SequenceCase<T> With(int[]? tokens = null, T[]? weights = null, T? lambda = null, string? kind = null) =>
+        new(tokens ?? Tokens, V, weights ?? W, B, lambda ?? Lambda, DW, DB, kind ?? Kind);
 }
 
 /// <summary>
@@ -58,6 +61,31 @@ public static class SequenceCases<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Sequences with V ≥ 2 in which some token is never a context.</summary>
     public static Arbitrary<SequenceCase<T>> WithUnusedContext { get; } = Arb.From(Generate<T>.Seeded(rng => Build(rng, unused: true)),
         c => Shrink(c).Where(s => s.UnusedContexts.Length > 0));
+
+    /// <summary>
+    /// Values at T's full precision (not coarsened), for differential tests: V in 1–12, T in 1–24; tokens
+    /// constant, cyclic or random; W and b in ±0.1, ±1, ±10 or ±100; λ ∈ {0, 1e-3, 0.1, 1, 2.5}. Shrinks by
+    /// dropping the last token. Spec: <c>SEQ-DEF</c>, <c>SEQ-GRAD</c>, <c>SEQ-L2</c>.
+    /// </summary>
+    public static Arbitrary<SequenceCase<T>> FullPrecision { get; } = Arb.From(
+        Generate<T>.Seeded(rng =>
+        {
+            int v = rng.Next(6) == 0 ? 1 : rng.Next(2, 13);
+            int steps = rng.Next(4) == 0 ? 1 : rng.Next(2, 25);
+            var tokens = new int[steps + 1];
+            int pattern = rng.Next(3);
+            int start = rng.Next(v);
+            for (int t = 0; t <= steps; t++)
+                tokens[t] = pattern switch { 0 => start, 1 => (start + t) % v, _ => rng.Next(v) };
+            double scale = new[] { 0.1, 1, 10, 100 }[rng.Next(4)];
+            var w = Generate<T>.Uniform(rng, v * v, scale);
+            var b = Generate<T>.Uniform(rng, v, scale);
+            double lambda = new[] { 0.0, 1e-3, 0.1, 1, 2.5 }[rng.Next(5)];
+            string kind = $"{(pattern == 0 ? "constant" : pattern == 1 ? "cyclic" : "random")} tokens, W and b ±{scale:G3}";
+            return new SequenceCase<T>(tokens, v, Fp<T>.From(w), Fp<T>.From(b), Fp<T>.From(lambda),
+                FiniteDifference.Direction(rng, v * v), FiniteDifference.Direction(rng, v), kind);
+        }),
+        c => c.Steps <= 1 ? [] : [c.With(tokens: c.Tokens[..^1], kind: Generate<T>.Shrunk(c.Kind))]);
 
     private static SequenceCase<T> Build(Random rng, bool unused)
     {

@@ -43,14 +43,13 @@ public sealed class ShiftCase<T>(T[] z, double shift, string kind) : ICase where
 public static class SoftmaxCases<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// n ≤ 64 (1: 10%, 2–8: 45%, 9–64: 45%), logits of the hard-case kinds at scales 1 … 1e3 and
+    /// n ≤ 64 (1: 20%, 2–8: 40%, 9–64: 40%), logits of the hard-case kinds at scales 1 … 1e3 and
     /// sometimes ±1e4, coarsened (<see cref="FiniteDifference.Coarsen{T}"/>), with a direction.
     /// </summary>
     public static Arbitrary<LogitsDirectionCase<T>> SmallLogits { get; } = Arb.From(
         Generate<T>.Seeded(rng =>
         {
-            double r = rng.NextDouble();
-            int n = r < 0.10 ? 1 : r < 0.55 ? rng.Next(2, 9) : rng.Next(9, 65);
+            int n = SmallLength(rng);
             var (z, kind) = Generate<T>.LogitValues(rng, n);
             return new LogitsDirectionCase<T>(Fp<T>.From(FiniteDifference.Coarsen<T>(z)), FiniteDifference.Direction(rng, n), kind);
         }),
@@ -59,8 +58,27 @@ public static class SoftmaxCases<T> where T : unmanaged, IFloatingPointIeee754<T
             var keep = Enumerable.Range(0, c.N).Where(i => i != drop).ToArray();
             var d = keep.Select(i => c.D[i]).ToArray();
             if (d.All(v => v == 0)) d[0] = 1;
-            return new LogitsDirectionCase<T>(keep.Select(i => c.Z[i]).ToArray(), d, c.Kind.EndsWith(", shrunk") ? c.Kind : c.Kind + ", shrunk");
+            return new LogitsDirectionCase<T>(keep.Select(i => c.Z[i]).ToArray(), d, Generate<T>.Shrunk(c.Kind));
         }));
+
+    /// <summary>
+    /// The same lengths and kinds at T's full precision (not coarsened), without a direction, for differential
+    /// tests of O(n²) quantities; shrinks by dropping the first or the last entry.
+    /// </summary>
+    public static Arbitrary<LogitsCase<T>> SmallLogitsFullPrecision { get; } = Arb.From(
+        Generate<T>.Seeded(rng =>
+        {
+            var (z, kind) = Generate<T>.LogitValues(rng, SmallLength(rng));
+            return new LogitsCase<T>(Fp<T>.From(z), kind);
+        }),
+        c => c.N <= 1 ? [] : [new LogitsCase<T>(c.Z[..^1], Generate<T>.Shrunk(c.Kind)), new LogitsCase<T>(c.Z[1..], Generate<T>.Shrunk(c.Kind))]);
+
+    /// <summary>n ≤ 64 for O(n²) checks: 1 (20%), 2–8 (40%), 9–64 (40%).</summary>
+    private static int SmallLength(Random rng)
+    {
+        double r = rng.NextDouble();
+        return r < 0.20 ? 1 : r < 0.60 ? rng.Next(2, 9) : rng.Next(9, 65);
+    }
 
     /// <summary>
     /// Logits on a 2⁻⁸ grid with |zᵢ| ≤ 1e4 and an integer shift |c| ≤ 5e4, so z + c·1 is exact in float
