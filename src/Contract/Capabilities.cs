@@ -138,3 +138,36 @@ public interface ISequenceLoss<T>
     T LossAndGradients(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, T lambda,
                        Span<T> weightGradient, Span<T> biasGradient);
 }
+
+/// <summary>
+/// Optional: an implementation that cannot run on every machine (a GPU backend) says why it cannot
+/// run on this one. The suites report its cases as skipped with that reason.
+/// </summary>
+public interface IConditionalImplementation
+{
+    /// <summary>Why the suites should skip this implementation here, or null to run it.</summary>
+    string? ReasonToSkip { get; }
+}
+
+/// <summary>
+/// Optional: where an implementation knowingly departs from a clause. A listed test still runs.
+/// When it fails it is reported as skipped, with the reason, the recorded measurement and this
+/// run's observation. A listed named case (<see cref="KnownDeviation.Case"/>) must still fail: once
+/// it conforms the test fails and asks for the entry to be removed. A generated-input test may pass
+/// when a run's inputs miss the deviating region; it then passes and says so in its output.
+/// Each entry is a finding for the report, not a tolerance: nothing else about the test changes.
+/// </summary>
+public interface IKnownDeviations
+{
+    /// <summary>The entries; empty when the implementation claims full conformance.</summary>
+    IReadOnlyList<KnownDeviation> KnownDeviations { get; }
+}
+
+/// <summary>One known departure from a clause, seen through one suite test.</summary>
+/// <param name="Clause">The clause departed from, e.g. <c>GRAD-ALL-IGNORED</c>.</param>
+/// <param name="Test">The suite test's method name, e.g. <c>All_ignored_batches_give_loss_zero_and_gradient_zero</c>.</param>
+/// <param name="ElementType">typeof(float) or typeof(double); null for both.</param>
+/// <param name="Reason">Why the implementation behaves so (its semantics, its algorithm).</param>
+/// <param name="Measured">What was measured, and how, e.g. "loss = NaN where the clause requires 0".</param>
+/// <param name="Case">For a test of named cases: the one case that deviates (the others still run); null for the whole test.</param>
+public sealed record KnownDeviation(string Clause, string Test, Type? ElementType, string Reason, string Measured, string? Case = null);

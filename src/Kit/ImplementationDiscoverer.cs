@@ -7,7 +7,8 @@ namespace LossConformance.Kit;
 /// <summary>
 /// Turns one <see cref="ForEachImplementationAttribute"/> method into one test case per
 /// implementation of the concrete suite class: a runnable case where the implementation has
-/// every required capability, a skipped case naming the missing capability otherwise.
+/// every required capability, a skipped case naming the missing capability otherwise, or the
+/// reason an <see cref="IConditionalImplementation"/> gives for not running here (no GPU).
 /// </summary>
 public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
 {
@@ -35,10 +36,12 @@ public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink)
         {
             var missing = Capabilities.Missing(impl, Capabilities.RequiredBy(method, suiteType, suite.ElementType));
             object[] args = [impl.Name];
-            cases.Add(missing.Count == 0
-                ? new XunitTestCase(diagnosticMessageSink, display, displayOptions, testMethod, args)
-                : new XunitSkippedDataRowTestCase(diagnosticMessageSink, display, displayOptions, testMethod,
-                    $"{impl.Name} does not implement {string.Join(", ", missing.Select(Capabilities.Describe))}", args));
+            string? skip = impl.Instance is IConditionalImplementation { ReasonToSkip: { } reason } ? $"{impl.Name} does not run here: {reason}"
+                : missing.Count > 0 ? $"{impl.Name} does not implement {string.Join(", ", missing.Select(Capabilities.Describe))}"
+                : null;
+            cases.Add(skip is null
+                ? new ImplementationTestCase(diagnosticMessageSink, display, displayOptions, testMethod, args)
+                : new XunitSkippedDataRowTestCase(diagnosticMessageSink, display, displayOptions, testMethod, skip, args));
         }
         return cases;
     }
