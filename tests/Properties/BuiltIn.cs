@@ -1,12 +1,20 @@
 using System.Numerics;
 using LossConformance.Kit;
+using LossConformance.Optimized.Torch;
 using LossConformance.Reference;
 
 namespace LossConformance.Properties;
 
-/// <summary>What this project's concrete suite classes run on: the float64 reference, plus every plug-in named by CONFORMANCE_IMPLEMENTATION.</summary>
+/// <summary>
+/// What this project's concrete suite classes run on: the float64 reference, TorchSharp on the CPU
+/// (float and double), TorchSharp on CUDA (skipped, with the reason, where there is no GPU), then
+/// every plug-in named by CONFORMANCE_IMPLEMENTATION.
+/// </summary>
 public static class BuiltIn
 {
     public static object[] For<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        Implementations.WithDropIns<T>(new ReferenceImplementation());
+        Implementations.WithDropIns<T>(
+            new ReferenceImplementation(),
+            new TorchImplementation(TorchDeviceKind.Cpu),
+            new TorchImplementation(TorchDeviceKind.Cuda));
 }
