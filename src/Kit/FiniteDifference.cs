@@ -48,6 +48,22 @@ public static class FiniteDifference
         return result;
     }
 
+    /// <summary>
+    /// ⟨ĝ, d⟩ of a computed gradient, with Σ|dₖ|·boundₖ (how far it may be from ⟨g, d⟩) and
+    /// Σ(|gₖ| + boundₖ)|dₖ| ≥ Σ|ĝₖdₖ| from the exact g (times γ_n it is the float64 rounding of the dot product).
+    /// </summary>
+    public static (double Dot, double Abs, double Bound) Directional(double[] computed, double[] d, double[] bound, double[] exact)
+    {
+        double dot = 0, abs = 0, b = 0;
+        for (int k = 0; k < computed.Length; k++)
+        {
+            dot += computed[k] * d[k];
+            abs += (Math.Abs(exact[k]) + bound[k]) * Math.Abs(d[k]);
+            b += bound[k] * Math.Abs(d[k]);
+        }
+        return (dot, abs, b);
+    }
+
     /// <summary>A direction with entries k/8, k ∈ [−8, 8], not all zero.</summary>
     public static double[] Direction(Random rng, int n)
     {

@@ -39,24 +39,11 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
     public void Weight_gradient_matches_central_differences_of_the_loss(string implementation) =>
         Check(implementation, LinearCases<T>.Layers, (impl, c) =>
         {
-            // Along D_W the logits move by D_Wᵀx: the third derivative is that of softmax-cross-entropy along D_Wᵀx.
-            var logitDirection = new double[c.N];
-            for (int j = 0; j < c.N; j++)
-                for (int i = 0; i < c.M; i++)
-                    logitDirection[j] += c.DW[i * c.N + j] * c.XD[i];
-            double m3 = Accuracy.SoftmaxThirdDerivative(logitDirection, c.YD.Sum());
-            double h = FiniteDifference.ExactStep<T>(c.WD, c.DW,
-                Accuracy.CentralDifference(LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD), m3).Step);
-            var (plus, minus) = FiniteDifference.Points<T>(c.WD, c.DW, h);
-            double eps = Math.Max(LinearAccuracy.Loss<T>(c.XD, Fp<T>.ToDouble(plus), c.BD, c.YD), LinearAccuracy.Loss<T>(c.XD, Fp<T>.ToDouble(minus), c.BD, c.YD));
-            double fd = (LossAndGradients(impl, c, plus, c.B).Loss - LossAndGradients(impl, c, minus, c.B).Loss) / (2 * h);
-
+            var (fd, h, tolerance) = WeightCentralDifference(impl, c);
             var (_, gw, _) = LossAndGradients(impl, c, c.W, c.B);
-            var bound = LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD);
-            var g = LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD);
-            var (dot, dotAbs, dotBound) = Dot(gw, c.DW, bound, Enumerable.Range(0, c.M * c.N).Select(k => c.XD[k / c.N] * g[k % c.N]).ToArray());
+            var (dot, dotAbs, dotBound) = FiniteDifference.Directional(gw, c.DW, LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD), ExactWeightGradient(c));
             return Verdict.Within($"(L(W + hD) − L(W − hD))/2h vs ⟨∂L/∂W, D⟩ (h = {Show.Number(h)})", fd, dot,
-                FiniteDifference.Tolerance(h, eps, m3) + dotBound + Accuracy.Gamma(gw.Length, Fp<double>.U) * dotAbs);
+                tolerance + dotBound + Accuracy.Gamma(gw.Length, Fp<double>.U) * dotAbs);
         });
 
     [ForEachImplementation, Spec("LIN-GRAD-B")]
@@ -85,17 +72,40 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
     public void Bias_gradient_matches_central_differences_of_the_loss(string implementation) =>
         Check(implementation, LinearCases<T>.Layers, (impl, c) =>
         {
-            double m3 = Accuracy.SoftmaxThirdDerivative(c.DB, c.YD.Sum());
-            double h = FiniteDifference.ExactStep<T>(c.BD, c.DB,
-                Accuracy.CentralDifference(LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD), m3).Step);
-            var (plus, minus) = FiniteDifference.Points<T>(c.BD, c.DB, h);
-            double eps = Math.Max(LinearAccuracy.Loss<T>(c.XD, c.WD, Fp<T>.ToDouble(plus), c.YD), LinearAccuracy.Loss<T>(c.XD, c.WD, Fp<T>.ToDouble(minus), c.YD));
-            double fd = (LossAndGradients(impl, c, c.W, plus).Loss - LossAndGradients(impl, c, c.W, minus).Loss) / (2 * h);
-
+            var (fd, h, tolerance) = BiasCentralDifference(impl, c);
             var (_, _, gb) = LossAndGradients(impl, c, c.W, c.B);
-            var (dot, dotAbs, dotBound) = Dot(gb, c.DB, LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD));
+            var (dot, dotAbs, dotBound) = FiniteDifference.Directional(gb, c.DB, LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD));
             return Verdict.Within($"(L(b + hd) − L(b − hd))/2h vs ⟨∂L/∂b, d⟩ (h = {Show.Number(h)})", fd, dot,
-                FiniteDifference.Tolerance(h, eps, m3) + dotBound + Accuracy.Gamma(gb.Length, Fp<double>.U) * dotAbs);
+                tolerance + dotBound + Accuracy.Gamma(gb.Length, Fp<double>.U) * dotAbs);
+        });
+
+    /// <summary>
+    /// Three routes to ∂L/∂W and ∂L/∂b agree: autograd (libtorch, float64), the identities x(ŷ − y)ᵀ and
+    /// ŷ − y, and central differences of the implementation's own loss along W and along b; and the
+    /// implementation's gradients agree with autograd's.
+    /// </summary>
+    [ForEachImplementation, Spec("LIN-GRAD-W", "LIN-GRAD-B", "ACC-FD")]
+    public void Autograd_the_identities_and_central_differences_agree_on_the_layer_gradients(string implementation) =>
+        Check(implementation, LinearCases<T>.Layers, (impl, c) =>
+        {
+            var (aw, ab) = AutogradOracle.LinearGradients(c.XD, c.WD, c.BD, c.YD);
+            var ew = ExactWeightGradient(c);
+            var eb = LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD);
+            var bw64 = LinearAccuracy.WeightGradient<double>(c.XD, c.WD, c.BD, c.YD);
+            var bb64 = LinearAccuracy.BiasGradient<double>(c.XD, c.WD, c.BD, c.YD);
+            var (fdW, hW, tolW) = WeightCentralDifference(impl, c);
+            var (fdB, hB, tolB) = BiasCentralDifference(impl, c);
+            var (adW, adWAbs, adWBound) = FiniteDifference.Directional(aw, c.DW, bw64, ew);
+            var (adB, adBAbs, adBBound) = FiniteDifference.Directional(ab, c.DB, bb64, eb);
+            var (_, gw, gb) = LossAndGradients(impl, c, c.W, c.B);
+            return Verdict.AllWithin("autograd ∂L/∂W vs x(ŷ − y)ᵀ", aw, ew, Add(bw64, bw64))   // both evaluated in float64
+                 & Verdict.AllWithin("autograd ∂L/∂b vs ŷ − y", ab, eb, Add(bb64, bb64))
+                 & Verdict.Within($"(L(W + hD) − L(W − hD))/2h vs ⟨autograd ∂L/∂W, D⟩ (h = {Show.Number(hW)})", fdW, adW,
+                       tolW + adWBound + Accuracy.Gamma(aw.Length, Fp<double>.U) * adWAbs)
+                 & Verdict.Within($"(L(b + hd) − L(b − hd))/2h vs ⟨autograd ∂L/∂b, d⟩ (h = {Show.Number(hB)})", fdB, adB,
+                       tolB + adBBound + Accuracy.Gamma(ab.Length, Fp<double>.U) * adBAbs)
+                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, Add(LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD), bw64))
+                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, Add(LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), bb64));
         });
 
     [ForEachImplementation, Spec("LIN-STEP")]
@@ -185,17 +195,44 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
         return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb));
     }
 
-    /// <summary>⟨ĝ, d⟩, Σ(|gₖ| + boundₖ)|dₖ| ≥ Σ|ĝₖdₖ| (from the exact g, for the float64 rounding slack) and Σ|dₖ|·boundₖ.</summary>
-    private static (double Dot, double Abs, double Bound) Dot(double[] computed, double[] d, double[] bound, double[] exact)
+    /// <summary>(L(W + hD) − L(W − hD))/2h of the implementation's loss at exact points, h, and its <c>ACC-FD</c> tolerance.</summary>
+    private static (double Fd, double H, double Tolerance) WeightCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
     {
-        double dot = 0, abs = 0, b = 0;
-        for (int k = 0; k < computed.Length; k++)
-        {
-            dot += computed[k] * d[k];
-            abs += (Math.Abs(exact[k]) + bound[k]) * Math.Abs(d[k]);
-            b += bound[k] * Math.Abs(d[k]);
-        }
-        return (dot, abs, b);
+        // Along D_W the logits move by D_Wᵀx: the third derivative is that of softmax-cross-entropy along D_Wᵀx.
+        var logitDirection = new double[c.N];
+        for (int j = 0; j < c.N; j++)
+            for (int i = 0; i < c.M; i++)
+                logitDirection[j] += c.DW[i * c.N + j] * c.XD[i];
+        double m3 = Accuracy.SoftmaxThirdDerivative(logitDirection, c.YD.Sum());
+        double h = FiniteDifference.ExactStep<T>(c.WD, c.DW,
+            Accuracy.CentralDifference(LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD), m3).Step);
+        var (plus, minus) = FiniteDifference.Points<T>(c.WD, c.DW, h);
+        double eps = Math.Max(LinearAccuracy.Loss<T>(c.XD, Fp<T>.ToDouble(plus), c.BD, c.YD), LinearAccuracy.Loss<T>(c.XD, Fp<T>.ToDouble(minus), c.BD, c.YD));
+        double fd = (LossAndGradients(impl, c, plus, c.B).Loss - LossAndGradients(impl, c, minus, c.B).Loss) / (2 * h);
+        return (fd, h, FiniteDifference.Tolerance(h, eps, m3));
+    }
+
+    /// <summary>(L(b + hd) − L(b − hd))/2h of the implementation's loss at exact points, h, and its <c>ACC-FD</c> tolerance.</summary>
+    private static (double Fd, double H, double Tolerance) BiasCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
+    {
+        double m3 = Accuracy.SoftmaxThirdDerivative(c.DB, c.YD.Sum());
+        double h = FiniteDifference.ExactStep<T>(c.BD, c.DB,
+            Accuracy.CentralDifference(LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD), m3).Step);
+        var (plus, minus) = FiniteDifference.Points<T>(c.BD, c.DB, h);
+        double eps = Math.Max(LinearAccuracy.Loss<T>(c.XD, c.WD, Fp<T>.ToDouble(plus), c.YD), LinearAccuracy.Loss<T>(c.XD, c.WD, Fp<T>.ToDouble(minus), c.YD));
+        double fd = (LossAndGradients(impl, c, c.W, plus).Loss - LossAndGradients(impl, c, c.W, minus).Loss) / (2 * h);
+        return (fd, h, FiniteDifference.Tolerance(h, eps, m3));
+    }
+
+    /// <summary>x(ŷ − y)ᵀ from the exact logit gradient, in float64.</summary>
+    private static double[] ExactWeightGradient(LayerCase<T> c)
+    {
+        var g = LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD);
+        var w = new double[c.M * c.N];
+        for (int i = 0; i < c.M; i++)
+            for (int j = 0; j < c.N; j++)
+                w[i * c.N + j] = c.XD[i] * g[j];
+        return w;
     }
 
     private static double Sq(double v) => v * v;

@@ -104,35 +104,37 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
     public void Gradient_matches_central_differences_of_the_loss(string implementation) =>
         Check(implementation, SequenceCases<T>.Sequences, (impl, c) =>
         {
-            int vv = c.V * c.V;
-            double[] point = [.. c.WD, .. c.BD], direction = [.. c.DW, .. c.DB];
-            // M₃ = (1/T)Σₜ r(D_W[x_{t−1}, :] + D_b)³/(6√3); the quadratic L2 term adds nothing.
-            double m3 = 0;
-            for (int t = 0; t < c.Steps; t++)
-            {
-                var dz = new double[c.V];
-                for (int j = 0; j < c.V; j++) dz[j] = c.DW[c.Tokens[t] * c.V + j] + c.DB[j];
-                m3 += Accuracy.SoftmaxThirdDerivative(dz, 1) / c.Steps;
-            }
-            double h = FiniteDifference.ExactStep<T>(point, direction, Accuracy.CentralDifference(LossBound(c), m3).Step);
-            var (plus, minus) = FiniteDifference.Points<T>(point, direction, h);
-            var cp = c.With(weights: plus[..vv]);
-            var cm = c.With(weights: minus[..vv]);
-            var pb = plus[vv..];
-            var mb = minus[vv..];
-            double lp = Run(impl, cp, pb).Loss, lm = Run(impl, cm, mb).Loss;
-            double eps = Math.Max(SequenceAccuracy.Loss<T>(c.Tokens, c.V, cp.WD, Fp<T>.ToDouble(pb), c.LambdaD),
-                                  SequenceAccuracy.Loss<T>(c.Tokens, c.V, cm.WD, Fp<T>.ToDouble(mb), c.LambdaD));
-            double fd = (lp - lm) / (2 * h);
-
+            var (fd, h, tolerance) = CentralDifference(impl, c);
             var (_, gw, gb) = Run(impl, c);
             var (bw, bb) = SequenceAccuracy.Gradients<T>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
             var (ew, eb) = SequenceAccuracy.ExactGradients(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
-            double dot = 0, abs = 0, bound = 0;   // abs ≥ Σ|ĝₖDₖ| from exact values: the float64 rounding slack
-            for (int k = 0; k < vv; k++) { dot += gw[k] * c.DW[k]; abs += (Math.Abs(ew[k]) + bw[k]) * Math.Abs(c.DW[k]); bound += bw[k] * Math.Abs(c.DW[k]); }
-            for (int j = 0; j < c.V; j++) { dot += gb[j] * c.DB[j]; abs += (Math.Abs(eb[j]) + bb[j]) * Math.Abs(c.DB[j]); bound += bb[j] * Math.Abs(c.DB[j]); }
+            var (dot, abs, bound) = FiniteDifference.Directional([.. gw, .. gb], [.. c.DW, .. c.DB], [.. bw, .. bb], [.. ew, .. eb]);
             return Verdict.Within($"(L(θ + hD) − L(θ − hD))/2h vs ⟨∇L, D⟩ (h = {Show.Number(h)})", fd, dot,
-                FiniteDifference.Tolerance(h, eps, m3) + bound + Accuracy.Gamma(vv + c.V, Fp<double>.U) * abs);
+                tolerance + bound + Accuracy.Gamma(gw.Length + gb.Length, Fp<double>.U) * abs);
+        });
+
+    /// <summary>
+    /// Three routes to ∂L/∂W and ∂L/∂b of the sequence loss with λ · ½‖W‖² agree: autograd (libtorch,
+    /// float64), the identities (1/T)Σₜ e_{x_{t−1}}(ŷₜ − e_{xₜ})ᵀ + λW and (1/T)Σₜ(ŷₜ − e_{xₜ}), and central
+    /// differences of the implementation's own loss; and the implementation's gradients agree with autograd's.
+    /// </summary>
+    [ForEachImplementation, Spec("SEQ-GRAD", "SEQ-L2", "ACC-FD"), Requires(typeof(ISequenceLoss<>))]
+    public void Autograd_the_identities_and_central_differences_agree_on_the_sequence_gradients(string implementation) =>
+        Check(implementation, SequenceCases<T>.Sequences, (impl, c) =>
+        {
+            var (aw, ab) = AutogradOracle.SequenceGradients(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
+            var (ew, eb) = SequenceAccuracy.ExactGradients(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
+            var (bw64, bb64) = SequenceAccuracy.Gradients<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
+            var (fd, h, tolerance) = CentralDifference(impl, c);
+            var (ad, adAbs, adBound) = FiniteDifference.Directional([.. aw, .. ab], [.. c.DW, .. c.DB], [.. bw64, .. bb64], [.. ew, .. eb]);
+            var (_, gw, gb) = Run(impl, c);
+            var (bw, bb) = GradientBounds(c);   // the implementation's bound plus float64's
+            return Verdict.AllWithin("autograd ∂L/∂W vs (1/T)Σₜ e_{x_{t−1}}(ŷₜ − e_{xₜ})ᵀ + λW", aw, ew, Add(bw64, bw64))   // both in float64
+                 & Verdict.AllWithin("autograd ∂L/∂b vs (1/T)Σₜ(ŷₜ − e_{xₜ})", ab, eb, Add(bb64, bb64))
+                 & Verdict.Within($"(L(θ + hD) − L(θ − hD))/2h vs ⟨autograd ∇L, D⟩ (h = {Show.Number(h)}, λ = {Show.Number(c.LambdaD)})", fd, ad,
+                       tolerance + adBound + Accuracy.Gamma(aw.Length + ab.Length, Fp<double>.U) * adAbs)
+                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, bw)
+                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, bb);
         });
 
     [ForEachImplementation, Spec("SEQ-L2"), Requires(typeof(ISequenceLoss<>))]
@@ -229,6 +231,31 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
         var gb = new T[c.V];
         double loss = Fp<T>.ToDouble(impl.As<ISequenceLoss<T>>().LossAndGradients(c.Tokens, c.V, c.W, bias ?? c.B, c.Lambda, gw, gb));
         return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb));
+    }
+
+    /// <summary>(L(θ + hD) − L(θ − hD))/2h of the implementation's loss at exact points (θ = (W, b)), h, and its <c>ACC-FD</c> tolerance.</summary>
+    private static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, SequenceCase<T> c)
+    {
+        int vv = c.V * c.V;
+        double[] point = [.. c.WD, .. c.BD], direction = [.. c.DW, .. c.DB];
+        // M₃ = (1/T)Σₜ r(D_W[x_{t−1}, :] + D_b)³/(6√3); the quadratic L2 term adds nothing.
+        double m3 = 0;
+        for (int t = 0; t < c.Steps; t++)
+        {
+            var dz = new double[c.V];
+            for (int j = 0; j < c.V; j++) dz[j] = c.DW[c.Tokens[t] * c.V + j] + c.DB[j];
+            m3 += Accuracy.SoftmaxThirdDerivative(dz, 1) / c.Steps;
+        }
+        double h = FiniteDifference.ExactStep<T>(point, direction, Accuracy.CentralDifference(LossBound(c), m3).Step);
+        var (plus, minus) = FiniteDifference.Points<T>(point, direction, h);
+        var cp = c.With(weights: plus[..vv]);
+        var cm = c.With(weights: minus[..vv]);
+        var pb = plus[vv..];
+        var mb = minus[vv..];
+        double lp = Run(impl, cp, pb).Loss, lm = Run(impl, cm, mb).Loss;
+        double eps = Math.Max(SequenceAccuracy.Loss<T>(c.Tokens, c.V, cp.WD, Fp<T>.ToDouble(pb), c.LambdaD),
+                              SequenceAccuracy.Loss<T>(c.Tokens, c.V, cm.WD, Fp<T>.ToDouble(mb), c.LambdaD));
+        return ((lp - lm) / (2 * h), h, FiniteDifference.Tolerance(h, eps, m3));
     }
 
     /// <summary>The implementation's bound plus the float64 expectation's.</summary>

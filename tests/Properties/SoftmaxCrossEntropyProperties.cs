@@ -94,27 +94,31 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
     public void Logit_gradient_matches_central_differences_of_the_loss(string implementation) =>
         Check(implementation, GradientCases<T>.Normalised, (impl, c) =>
         {
-            var sce = impl.As<ISoftmaxCrossEntropy<T>>();
-            double m3 = Accuracy.SoftmaxThirdDerivative(c.D, c.Mass);
-            double h = FiniteDifference.ExactStep<T>(c.ZD, c.D,
-                Accuracy.CentralDifference(Accuracy.CrossEntropyFromLogits<T>(c.YD, c.ZD), m3).Step);
-            var (plus, minus) = FiniteDifference.Points<T>(c.ZD, c.D, h);
-            double eps = Math.Max(Accuracy.CrossEntropyFromLogits<T>(c.YD, Fp<T>.ToDouble(plus)),
-                                  Accuracy.CrossEntropyFromLogits<T>(c.YD, Fp<T>.ToDouble(minus)));
-            double fd = (Fp<T>.ToDouble(sce.CrossEntropyFromLogits(c.Y, plus)) - Fp<T>.ToDouble(sce.CrossEntropyFromLogits(c.Y, minus))) / (2 * h);
-
+            var (fd, h, tolerance) = CentralDifference(impl, c);
             var g = LogitGradientOf(impl, c.Y, c.Z);
-            var gb = Accuracy.LogitGradient<T>(c.YD, c.ZD);
-            var exact = Accuracy.LogitGradientExact(c.YD, c.ZD);
-            double gd = 0, gdAbs = 0, gdBound = 0;
-            for (int i = 0; i < c.N; i++)
-            {
-                gd += g[i] * c.D[i];
-                gdAbs += (Math.Abs(exact[i]) + gb[i]) * Math.Abs(c.D[i]);   // ≥ Σ|ĝᵢdᵢ| for a conforming ĝ
-                gdBound += gb[i] * Math.Abs(c.D[i]);
-            }
+            var (gd, gdAbs, gdBound) = FiniteDifference.Directional(g, c.D, Accuracy.LogitGradient<T>(c.YD, c.ZD), Accuracy.LogitGradientExact(c.YD, c.ZD));
             return Verdict.Within($"(L(z + hd) − L(z − hd))/2h vs ∇L·d (h = {Show.Number(h)})", fd, gd,
-                FiniteDifference.Tolerance(h, eps, m3) + gdBound + Accuracy.Gamma(c.N, Fp<double>.U) * gdAbs);
+                tolerance + gdBound + Accuracy.Gamma(c.N, Fp<double>.U) * gdAbs);
+        });
+
+    /// <summary>
+    /// Three routes to ∂L/∂z agree: autograd (libtorch, float64), the identity (Σy)ŷ − y, and central
+    /// differences of the implementation's own loss; and the implementation's gradient agrees with autograd.
+    /// </summary>
+    [ForEachImplementation, Spec("GRAD-LOGITS", "ACC-FD"), Requires(typeof(ISoftmaxCrossEntropy<>))]
+    public void Autograd_the_identity_and_central_differences_agree_on_the_logit_gradient(string implementation) =>
+        Check(implementation, GradientCases<T>.Normalised, (impl, c) =>
+        {
+            var autograd = AutogradOracle.LogitGradient(c.YD, c.ZD);
+            var exact = Accuracy.LogitGradientExact(c.YD, c.ZD);
+            var b64 = Accuracy.LogitGradient<double>(c.YD, c.ZD);
+            var (fd, h, tolerance) = CentralDifference(impl, c);
+            var (ad, adAbs, adBound) = FiniteDifference.Directional(autograd, c.D, b64, exact);
+            var g = LogitGradientOf(impl, c.Y, c.Z);
+            return Verdict.AllWithin("autograd vs (Σy)ŷ − y", autograd, exact, Scale(b64, 2))   // both evaluated in float64
+                 & Verdict.Within($"(L(z + hd) − L(z − hd))/2h vs autograd·d (h = {Show.Number(h)})", fd, ad,
+                       tolerance + adBound + Accuracy.Gamma(c.N, Fp<double>.U) * adAbs)
+                 & Verdict.AllWithin("∂L/∂z vs autograd", g, autograd, Add(Accuracy.LogitGradient<T>(c.YD, c.ZD), b64));
         });
 
     [ForEachImplementation, Spec("GRAD-GENERAL"), Requires(typeof(ISoftmaxCrossEntropy<>))]
@@ -281,6 +285,20 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
             })));
 
     // ---- helpers ----
+
+    /// <summary>(L(z + hd) − L(z − hd))/2h of the implementation's loss at exact points, the step h, and its <c>ACC-FD</c> tolerance.</summary>
+    private static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, TargetDirectionCase<T> c)
+    {
+        var sce = impl.As<ISoftmaxCrossEntropy<T>>();
+        double m3 = Accuracy.SoftmaxThirdDerivative(c.D, c.Mass);
+        double h = FiniteDifference.ExactStep<T>(c.ZD, c.D,
+            Accuracy.CentralDifference(Accuracy.CrossEntropyFromLogits<T>(c.YD, c.ZD), m3).Step);
+        var (plus, minus) = FiniteDifference.Points<T>(c.ZD, c.D, h);
+        double eps = Math.Max(Accuracy.CrossEntropyFromLogits<T>(c.YD, Fp<T>.ToDouble(plus)),
+                              Accuracy.CrossEntropyFromLogits<T>(c.YD, Fp<T>.ToDouble(minus)));
+        double fd = (Fp<T>.ToDouble(sce.CrossEntropyFromLogits(c.Y, plus)) - Fp<T>.ToDouble(sce.CrossEntropyFromLogits(c.Y, minus))) / (2 * h);
+        return (fd, h, FiniteDifference.Tolerance(h, eps, m3));
+    }
 
     private static double[] LogitGradientOf(ImplementationUnderTest impl, T[] y, T[] z)
     {
