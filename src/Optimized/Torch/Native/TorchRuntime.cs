@@ -77,25 +77,21 @@ public static class TorchRuntime
         string libstdcxx = SystemLibStdCxx();
         var defined = ElfVersionTables.Defined(File.ReadAllBytes(libstdcxx));
         byte[] image = File.ReadAllBytes(original);
-        var missing = ElfVersionTables.Needed(image)
-            .Where(v => v.Library.StartsWith("libstdc++", StringComparison.Ordinal) && !v.IsWeak && !defined.Contains(v.Version))
-            .ToArray();
-        if (missing.Length == 0)
+        var (toWeaken, unsafeToWeaken) = Plan(ElfVersionTables.Needed(image), defined);
+        if (unsafeToWeaken.Count > 0)
+        {
+            tried.Add($"{libstdcxx} lacks {string.Join(", ", unsafeToWeaken)}; only {string.Join(", ", WeakenableVersions)} is known to be safe to weaken, so nothing was patched. Install a newer libstdc++ (GCC ≥ 13).");
+            throw new TorchLoadException(tried, new LoadReport(original, null, [], libstdcxx));
+        }
+        if (toWeaken.Count == 0)
         {
             tried.Add($"{libstdcxx} defines every version {NativeFile} needs: loaded as shipped");
             return new LoadReport(original, null, [], libstdcxx);   // nothing to patch on a newer system
         }
 
-        var unsafeToWeaken = missing.Where(v => !WeakenableVersions.Contains(v.Version)).Select(v => v.Version).ToArray();
-        if (unsafeToWeaken.Length > 0)
-        {
-            tried.Add($"{libstdcxx} lacks {string.Join(", ", missing.Select(v => v.Version))}; only {string.Join(", ", WeakenableVersions)} is known to be safe to weaken, so nothing was patched. Install a newer libstdc++ (GCC ≥ 13).");
-            throw new TorchLoadException(tried, new LoadReport(original, null, [], libstdcxx));
-        }
-
-        ElfVersionTables.MarkWeak(image, missing);
+        ElfVersionTables.MarkWeak(image, toWeaken);
         string copy = WriteToCache(image, tried);
-        var weakened = missing.Select(v => v.Version).ToArray();
+        var weakened = toWeaken.Select(v => v.Version).ToArray();
         tried.Add($"{libstdcxx} lacks {string.Join(", ", weakened)}; wrote a copy with it weak: {copy}");
 
         // The copy's RUNPATH is $ORIGIN: preload its dependencies from the original folder, by full path, so that the
@@ -125,6 +121,21 @@ public static class TorchRuntime
             throw new TorchLoadException(tried, new LoadReport(original, copy, weakened, libstdcxx));
         }
         return new LoadReport(original, copy, weakened, libstdcxx);
+    }
+
+    /// <summary>
+    /// The decision, without I/O: the libstdc++ versions <paramref name="needed"/> requires (not already weak) that
+    /// <paramref name="definedByLibStdCxx"/> lacks are weakened when every one of them is known to be safe to weaken;
+    /// when any is not, nothing is weakened and those are returned as unsafe. Both empty: load as shipped.
+    /// </summary>
+    internal static (IReadOnlyList<ElfVersionTables.NeededVersion> ToWeaken, IReadOnlyList<string> Unsafe) Plan(
+        IReadOnlyList<ElfVersionTables.NeededVersion> needed, IReadOnlySet<string> definedByLibStdCxx)
+    {
+        var missing = needed
+            .Where(v => v.Library.StartsWith("libstdc++", StringComparison.Ordinal) && !v.IsWeak && !definedByLibStdCxx.Contains(v.Version))
+            .ToArray();
+        var unsafeToWeaken = missing.Where(v => !WeakenableVersions.Contains(v.Version)).Select(v => v.Version).Distinct().ToArray();
+        return unsafeToWeaken.Length > 0 ? ([], unsafeToWeaken) : (missing, []);
     }
 
     /// <summary>libLibTorchSharp.so where the host will look for it: the probing folders of this app, then beside TorchSharp.dll.</summary>
