@@ -96,6 +96,26 @@ public sealed class TorchFindings
     }
 
     [Fact]
+    public void Cross_entropy_backward_forms_probabilities_through_log_softmax()
+    {
+        // The input the float suites shrank to: target 6, ŷ₄ ≈ 8.66e-32. The backward of F.cross_entropy is
+        // exp(log_softmax(z)) − e_t: log_softmax carries absolute error ≈ u(|zᵢ − m| + ln S) twice over (the
+        // shift and the subtraction of ln S), and exp turns it into relative error, about 2u|zᵢ − m| for tiny ŷᵢ,
+        // where the direct route exp(zᵢ − m)/S errs by about u|zᵢ − m| (one rounding of zᵢ − m).
+        float[] z = [50.411015f, -34.246605f, -4.371515f, 44.847065f, -21.109322f, -33.827293f, -93.64472f];
+        using var scope = NewDisposeScope();
+        var logits = tensor(z, [1, z.Length], ScalarType.Float32).requires_grad_();
+        F.cross_entropy(logits, tensor(new long[] { 6 }, [1], ScalarType.Int64), reduction: nn.Reduction.Mean).backward();
+        double got = logits.grad!.data<float>()[4];
+        double m = z.Max(), sum = z.Sum(v => Math.Exp(v - (double)m));
+        double exact = Math.Exp(z[4] - (double)m) / sum;
+        double u = Math.ScaleB(1.0, -24);
+        double relative = Math.Abs(got - exact) / exact, directRoute = u * (Math.Abs(z[4] - m) + 6);
+        _output.WriteLine($"ŷ₄ = {got:R} vs {exact:R}: relative error {relative / u:F0}u; the direct route's first-order error is {directRoute / u:F0}u");
+        Assert.True(relative > 1.2 * directRoute, $"relative error {relative / u:F0}u is within 1.2× the direct route's {directRoute / u:F0}u: libtorch changed its backward");
+    }
+
+    [Fact]
     public void Binary_cross_entropy_with_logits_errs_by_u_times_z()
     {
         // torch evaluates (1 − y)·z − log σ(z): two terms of size |z| cancel for z ≪ 0, so the error scales with u·|z|,
