@@ -150,6 +150,13 @@ public interface IConditionalImplementation
 }
 
 /// <summary>
+/// Thrown by an implementation that cannot run on this machine at all (a native library that does
+/// not load, a device that is not there). The suites report it as the test's failure, as it is,
+/// instead of as a violation of the clause under test by a shrunk input.
+/// </summary>
+public class ImplementationUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
+
+/// <summary>
 /// Optional: where an implementation knowingly departs from a clause. A listed test still runs.
 /// When it fails it is reported as skipped, with the reason, the recorded measurement and this
 /// run's observation. A listed named case (<see cref="KnownDeviation.Case"/>) must still fail: once

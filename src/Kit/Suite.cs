@@ -51,14 +51,22 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         if (Settings.Replay is var (seed, gamma))
             config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), FSharpOption<int>.None)));
 
+        ImplementationUnavailableException? unavailable = null;
         var property = Prop.ForAll(cases, c =>
         {
-            var verdict = law(impl, c);
+            Verdict verdict;
+            try { verdict = law(impl, c); }
+            catch (ImplementationUnavailableException e)   // not a property of the input: stop, and say why
+            {
+                unavailable ??= e;
+                throw;
+            }
             var p = verdict.Holds.Label(verdict.Observation);
             foreach (var tag in c.Tags) p = p.Classify(true, tag);
             return p;
         });
         FsCheck.Check.One(config, property);
+        if (unavailable is not null) throw unavailable;
 
         switch (runner.Result)
         {
@@ -86,6 +94,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         var clauses = ClausesOf(test);
         Verdict verdict;
         try { verdict = check(impl); }
+        catch (ImplementationUnavailableException) { throw; }   // cannot run here: not a verdict on this case
         catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}"); }
         var deviation = DeclaredDeviation(impl, test, caseName);
         if (verdict.Holds)

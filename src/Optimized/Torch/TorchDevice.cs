@@ -62,7 +62,7 @@ public static class TorchDevices
         TorchRuntime.EnsureLoaded();
         if (kind == TorchDeviceKind.Cpu) return torch.CPU;
         if (!torch.cuda.is_available())
-            throw new InvalidOperationException(
+            throw new ImplementationUnavailableException(
                 $"The CUDA device was asked for ({Variable} or the constructor) but torch.cuda.is_available() is false: build with -p:TorchSharpPackage=TorchSharp-cuda-linux on a machine with an NVIDIA driver (README.md, \"Running on CUDA\").");
         return torch.CUDA;
     }

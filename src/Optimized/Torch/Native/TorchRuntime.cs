@@ -202,7 +202,7 @@ public static class TorchRuntime
 
 /// <summary>TorchSharp's native library could not be loaded. The message lists what was tried, in a few lines.</summary>
 public sealed class TorchLoadException(IReadOnlyList<string> tried, TorchRuntime.LoadReport report)
-    : Exception("TorchSharp could not be loaded:\n  " + string.Join("\n  ", tried))
+    : ImplementationUnavailableException("TorchSharp could not be loaded:\n  " + string.Join("\n  ", tried))
 {
     public IReadOnlyList<string> Tried { get; } = tried;
     public TorchRuntime.LoadReport Report { get; } = report;
