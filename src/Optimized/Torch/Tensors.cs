@@ -33,10 +33,10 @@ internal static class Tensors<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Copies a tensor's elements, in row-major order, into the destination.</summary>
     public static void CopyTo(Tensor source, Span<T> destination)
     {
-        T[] values = source.detach().cpu().contiguous().data<T>().ToArray();
-        if (values.Length != destination.Length)
-            throw new InvalidOperationException($"tensor has {values.Length} elements; the output span has {destination.Length}.");
-        values.CopyTo(destination);
+        using var host = source.detach().cpu().contiguous();
+        if (host.numel() != destination.Length)
+            throw new InvalidOperationException($"tensor has {host.numel()} elements; the output span has {destination.Length}.");
+        host.data<T>().CopyTo(destination, 0, 0);   // straight into the caller's span: no intermediate array
     }
 
     public static T Scalar(Tensor source) => source.detach().cpu().item<T>();
