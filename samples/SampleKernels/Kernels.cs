@@ -122,13 +122,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>∂L/∂ŷ = −y / ŷ (0 where y = 0); ŷᵢ = 0 &lt; yᵢ is rejected.</summary>
     public static void ProbabilityGradient(ReadOnlySpan<T> target, ReadOnlySpan<T> probabilities, Span<T> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Distribution(probabilities, nameof(probabilities));
-        InputRules.SameLength(target, nameof(target), probabilities, nameof(probabilities));
-        InputRules.Length<T>(gradient, probabilities.Length, nameof(gradient));
-        for (int i = 0; i < target.Length; i++)
-            if (target[i] > T.Zero && probabilities[i] == T.Zero)
-                throw new ArgumentException($"{nameof(probabilities)}[{i}] = 0 where {nameof(target)}[{i}] > 0: the gradient would be −∞.", nameof(probabilities));
+        InputRules.ProbabilityGradient<T>(target, probabilities, gradient);
         for (int i = 0; i < target.Length; i++)
             gradient[i] = target[i] == T.Zero ? T.Zero : -target[i] / probabilities[i];
     }
@@ -137,16 +131,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     public static T ForwardBackward(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                                     LossReduction reduction, Span<T> gradient)
     {
-        InputRules.Positive(classes, nameof(classes));
-        InputRules.Finite(logits, nameof(logits));
-        if (logits.Length % classes != 0)
-            throw new ArgumentException($"{nameof(logits)} has length {logits.Length}, not a multiple of {nameof(classes)} = {classes}.", nameof(logits));
-        int rows = logits.Length / classes;
-        InputRules.Length(targets, rows, nameof(targets));
-        InputRules.ClassIndices(targets, classes, nameof(targets), ignoreIndex);
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
-        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "reduction must be Mean or Sum.");
+        int rows = InputRules.BatchedCrossEntropy<T>(logits, classes, targets, ignoreIndex, reduction, gradient);
 
         var logProbabilities = new T[classes];
         T loss = T.Zero;
@@ -174,7 +159,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     public static T BinaryCrossEntropy(T logit, T target)
     {
         InputRules.Finite(logit, nameof(logit));
-        RequireProbability(target, nameof(target));
+        InputRules.Probability(target, nameof(target));
         return T.Max(logit, T.Zero) - logit * target + Log1P(T.Exp(-T.Abs(logit)));
     }
 
@@ -182,7 +167,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     public static T BinaryGradient(T logit, T target)
     {
         InputRules.Finite(logit, nameof(logit));
-        RequireProbability(target, nameof(target));
+        InputRules.Probability(target, nameof(target));
         T sigmoid;
         if (logit >= T.Zero) sigmoid = T.One / (T.One + T.Exp(-logit));
         else { T e = T.Exp(logit); sigmoid = e / (T.One + e); }
@@ -192,7 +177,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>z = Wᵀx + b, W row-major m × n.</summary>
     public static void LinearForward(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits)
     {
-        RequireLinearShapes(x, weights, bias);
+        InputRules.LinearLayer(x, weights, bias);
         InputRules.Length<T>(logits, bias.Length, nameof(logits));
         LinearLogits(x, weights, bias).CopyTo(logits);
     }
@@ -202,11 +187,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
                                            Span<T> weightGradient, Span<T> biasGradient)
     {
         int m = x.Length, n = bias.Length;
-        RequireLinearShapes(x, weights, bias);
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Length(target, n, nameof(target));
-        RequireMatrix<T>(weightGradient, m, n, nameof(weightGradient));
-        InputRules.Length<T>(biasGradient, n, nameof(biasGradient));
+        InputRules.LinearLayerLoss<T>(x, weights, bias, target, weightGradient, biasGradient);
         T[] z = LinearLogits(x, weights, bias);   // may still reject (overflow); nothing written yet
 
         T loss = CrossEntropyFromLogits(target, z);
@@ -243,27 +224,8 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
         return w == T.One ? x : T.Log(w) * x / (w - T.One);
     }
 
-    private static void RequireProbability(T y, string paramName)
-    {
-        InputRules.Finite(y, paramName);
-        if (y < T.Zero || y > T.One)
-            throw new ArgumentException($"{paramName} = {y} is outside [0, 1].", paramName);
-    }
 
-    private static void RequireLinearShapes(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias)
-    {
-        InputRules.Finite(x, nameof(x));
-        InputRules.Finite(weights, nameof(weights));
-        InputRules.Finite(bias, nameof(bias));
-        RequireMatrix(weights, x.Length, bias.Length, nameof(weights));
-    }
 
-    private static void RequireMatrix<TValue>(ReadOnlySpan<TValue> values, int rows, int columns, string paramName)
-    {
-        long expected = (long)rows * columns;
-        if (values.Length != expected)
-            throw new ArgumentException($"{paramName} has length {values.Length}; expected {rows} × {columns} = {expected}.", paramName);
-    }
 
     private static T[] LinearLogits(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias)
     {

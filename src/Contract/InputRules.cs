@@ -101,4 +101,111 @@ public static class InputRules
                 throw new ArgumentOutOfRangeException(paramName, t, $"{paramName}[{i}] = {t} is not a class in [0, {classes}){(ignoreIndex is int k ? $" nor the ignore index {k}" : "")} (INPUT-TARGET).");
         }
     }
+
+    /// <summary>One probability: finite and in [0, 1]. Spec: <c>INPUT-NAN</c>, <c>INPUT-PROB</c>.</summary>
+    public static void Probability<T>(T y, string paramName) where T : IFloatingPointIeee754<T>
+    {
+        Finite(y, paramName);
+        if (y < T.Zero || y > T.One) throw new ArgumentException($"{paramName} = {y} is outside [0, 1] (INPUT-PROB).", paramName);
+    }
+
+    /// <summary>A row-major rows × columns matrix. Spec: <c>INPUT-LENGTH</c>.</summary>
+    public static void Matrix<T>(ReadOnlySpan<T> values, int rows, int columns, string paramName)
+    {
+        long expected = (long)rows * columns;
+        if (values.Length != expected)
+            throw new ArgumentException($"{paramName} has length {values.Length}; expected {rows} × {columns} = {expected} (INPUT-LENGTH).", paramName);
+    }
+
+    // ---- The rules of whole operations: every check of one capability method, in one call. ----
+
+    /// <summary>
+    /// The inputs of <c>ISoftmaxCrossEntropy.CrossEntropyProbabilityGradient</c>: non-negative target
+    /// weights, a distribution ŷ of the same length, a gradient span of that length, and no ŷᵢ = 0
+    /// where yᵢ &gt; 0 (there the loss is +∞ and ∂L/∂ŷᵢ is −∞). Spec: <c>GRAD-PROB</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>.
+    /// </summary>
+    public static void ProbabilityGradient<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> probabilities, ReadOnlySpan<T> gradient)
+        where T : IFloatingPointIeee754<T>
+    {
+        NonNegativeWeights(target, nameof(target));
+        Distribution(probabilities, nameof(probabilities));
+        SameLength(target, nameof(target), probabilities, nameof(probabilities));
+        Length(gradient, probabilities.Length, nameof(gradient));
+        for (int i = 0; i < target.Length; i++)
+            if (target[i] > T.Zero && probabilities[i] == T.Zero)
+                throw new ArgumentException(
+                    $"{nameof(probabilities)}[{i}] = 0 where {nameof(target)}[{i}] = {target[i]} > 0: the loss is +∞ and ∂L/∂ŷ is −∞ (GRAD-PROB).",
+                    nameof(probabilities));
+    }
+
+    /// <summary>
+    /// The inputs of <c>IBatchedSoftmaxCrossEntropy.ForwardBackward</c>; returns the number of rows.
+    /// Spec: <c>INPUT-EMPTY</c>, <c>INPUT-NAN</c>, <c>INPUT-LENGTH</c>, <c>INPUT-TARGET</c>.
+    /// </summary>
+    public static int BatchedCrossEntropy<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
+                                             LossReduction reduction, ReadOnlySpan<T> gradient) where T : IFloatingPointIeee754<T>
+    {
+        Positive(classes, nameof(classes));
+        Finite(logits, nameof(logits));
+        if (logits.Length % classes != 0)
+            throw new ArgumentException($"{nameof(logits)} has length {logits.Length}, not a multiple of {nameof(classes)} = {classes} (INPUT-LENGTH).", nameof(logits));
+        int rows = logits.Length / classes;
+        Length(targets, rows, nameof(targets));
+        ClassIndices(targets, classes, nameof(targets), ignoreIndex);
+        Length(gradient, logits.Length, nameof(gradient));
+        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "reduction must be Mean or Sum.");
+        return rows;
+    }
+
+    /// <summary>
+    /// The inputs of a linear layer z = Wᵀx + b: finite x, W and b, W of shape m × n with m = |x|,
+    /// n = |b|. (Overflow of z itself is checked once z is formed.) Spec: <c>LIN-SHAPE</c>, <c>INPUT-NAN</c>, <c>INPUT-LENGTH</c>.
+    /// </summary>
+    public static void LinearLayer<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias) where T : IFloatingPointIeee754<T>
+    {
+        Finite(x, nameof(x));
+        Finite(weights, nameof(weights));
+        Finite(bias, nameof(bias));
+        Matrix(weights, x.Length, bias.Length, nameof(weights));
+    }
+
+    /// <summary>
+    /// The inputs of <c>ILinearLayer.LossAndGradients</c>: those of <see cref="LinearLayer{T}"/>, non-negative
+    /// target weights of length n, and gradient spans of W's and b's shapes. Spec: <c>LIN-GRAD-W</c>,
+    /// <c>LIN-GRAD-B</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>.
+    /// </summary>
+    public static void LinearLayerLoss<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> target,
+                                          ReadOnlySpan<T> weightGradient, ReadOnlySpan<T> biasGradient) where T : IFloatingPointIeee754<T>
+    {
+        LinearLayer(x, weights, bias);
+        NonNegativeWeights(target, nameof(target));
+        Length(target, bias.Length, nameof(target));
+        Matrix(weightGradient, x.Length, bias.Length, nameof(weightGradient));
+        Length(biasGradient, bias.Length, nameof(biasGradient));
+    }
+
+    /// <summary>
+    /// The inputs of <c>ISequenceLoss.LossAndGradients</c>: at least a context and one target token
+    /// (T ≥ 1), tokens in [0, V), finite W (V × V) and b (V), a finite λ ≥ 0, gradient spans of those
+    /// shapes. (Overflow of the logits is checked once they are formed.) Spec: <c>SEQ-DEF</c>,
+    /// <c>SEQ-L2</c>, <c>INPUT-EMPTY</c>, <c>INPUT-NAN</c>, <c>INPUT-LENGTH</c>, <c>INPUT-TARGET</c>.
+    /// </summary>
+    public static void SequenceLoss<T>(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, T lambda,
+                                       ReadOnlySpan<T> weightGradient, ReadOnlySpan<T> biasGradient) where T : IFloatingPointIeee754<T>
+    {
+        if (tokens.Length < 2)
+            throw new ArgumentException($"{nameof(tokens)} has length {tokens.Length}; a sequence needs a context and at least one target (T ≥ 1).", nameof(tokens));
+        Positive(vocabulary, nameof(vocabulary));
+        ClassIndices(tokens, vocabulary, nameof(tokens));
+        Finite(weights, nameof(weights));
+        Matrix(weights, vocabulary, vocabulary, nameof(weights));
+        Finite(bias, nameof(bias));
+        Length(bias, vocabulary, nameof(bias));
+        Finite(lambda, nameof(lambda));
+        if (lambda < T.Zero)
+            throw new ArgumentException($"{nameof(lambda)} = {lambda} is negative; an L2 strength must be ≥ 0.", nameof(lambda));
+        Matrix(weightGradient, vocabulary, vocabulary, nameof(weightGradient));
+        Length(biasGradient, vocabulary, nameof(biasGradient));
+    }
 }

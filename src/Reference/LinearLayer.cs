@@ -16,7 +16,7 @@ public static class LinearLayer
     /// <remarks>Spec: <c>LIN-SHAPE</c>.</remarks>
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> logits)
     {
-        RequireShapes(x, weights, bias);
+        InputRules.LinearLayer(x, weights, bias);
         InputRules.Length<double>(logits, bias.Length, nameof(logits));
 
         Logits(x, weights, bias).CopyTo(logits);
@@ -39,11 +39,7 @@ public static class LinearLayer
                                           ReadOnlySpan<double> target, Span<double> weightGradient, Span<double> biasGradient)
     {
         int m = x.Length, n = bias.Length;
-        RequireShapes(x, weights, bias);
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Length(target, n, nameof(target));
-        Shape.Matrix<double>(weightGradient, m, n, nameof(weightGradient));
-        InputRules.Length<double>(biasGradient, n, nameof(biasGradient));
+        InputRules.LinearLayerLoss<double>(x, weights, bias, target, weightGradient, biasGradient);
         double[] z = Logits(x, weights, bias);   // may still reject: overflow
 
         double loss = CrossEntropy.FromLogits(target, z);
@@ -54,13 +50,6 @@ public static class LinearLayer
         return loss;
     }
 
-    private static void RequireShapes(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias)
-    {
-        InputRules.Finite(x, nameof(x));
-        InputRules.Finite(weights, nameof(weights));
-        InputRules.Finite(bias, nameof(bias));
-        Shape.Matrix(weights, x.Length, bias.Length, nameof(weights));
-    }
 
     /// <summary>z = Wᵀx + b; rejects finite inputs whose logits overflow to ±∞ (nothing is written yet).</summary>
     private static double[] Logits(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias)

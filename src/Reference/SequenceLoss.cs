@@ -27,19 +27,7 @@ public static class SequenceLoss
                                           double lambda, Span<double> weightGradient, Span<double> biasGradient)
     {
         int v = vocabulary;
-        if (tokens.Length < 2)
-            throw new ArgumentException($"{nameof(tokens)} has length {tokens.Length}; a sequence needs a context and at least one target (T ≥ 1).", nameof(tokens));
-        InputRules.Positive(vocabulary, nameof(vocabulary));
-        InputRules.ClassIndices(tokens, v, nameof(tokens));
-        InputRules.Finite(weights, nameof(weights));
-        Shape.Matrix(weights, v, v, nameof(weights));
-        InputRules.Finite(bias, nameof(bias));
-        InputRules.Length(bias, v, nameof(bias));
-        InputRules.Finite(lambda, nameof(lambda));
-        if (lambda < 0.0)
-            throw new ArgumentException($"{nameof(lambda)} = {lambda} is negative; an L2 strength must be ≥ 0.", nameof(lambda));
-        Shape.Matrix<double>(weightGradient, v, v, nameof(weightGradient));
-        InputRules.Length<double>(biasGradient, v, nameof(biasGradient));
+        InputRules.SequenceLoss<double>(tokens, v, weights, bias, lambda, weightGradient, biasGradient);
         double[][] logits = TeacherForcedLogits(tokens, weights, bias, v);   // may still reject: overflow
 
         int T = tokens.Length - 1;

@@ -70,7 +70,7 @@ public static class Softmax
     {
         int n = logits.Length;
         InputRules.Finite(logits, nameof(logits));
-        Shape.Matrix<double>(jacobian, n, n, nameof(jacobian));
+        InputRules.Matrix<double>(jacobian, n, n, nameof(jacobian));
 
         var y = new double[n];
         Of(logits, y);

@@ -36,15 +36,7 @@ public static class SoftmaxCrossEntropy
     /// <remarks>Spec: <c>GRAD-PROB</c>.</remarks>
     public static void ProbabilityGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> probabilities, Span<double> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Distribution(probabilities, nameof(probabilities));
-        InputRules.SameLength(target, nameof(target), probabilities, nameof(probabilities));
-        InputRules.Length<double>(gradient, probabilities.Length, nameof(gradient));
-        for (int i = 0; i < target.Length; i++)
-            if (target[i] > 0.0 && probabilities[i] == 0.0)
-                throw new ArgumentException(
-                    $"{nameof(probabilities)}[{i}] = 0 where {nameof(target)}[{i}] = {target[i]} > 0: the loss is +∞ and ∂L/∂ŷ is −∞ (GRAD-PROB).",
-                    nameof(probabilities));
+        InputRules.ProbabilityGradient<double>(target, probabilities, gradient);
 
         for (int i = 0; i < target.Length; i++)
             gradient[i] = target[i] == 0.0 ? 0.0 : -target[i] / probabilities[i];   // yᵢ = 0: the term 0 · ln ŷᵢ is constant
@@ -69,16 +61,7 @@ public static class SoftmaxCrossEntropy
     public static double Batched(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                                  LossReduction reduction, Span<double> gradient)
     {
-        InputRules.Positive(classes, nameof(classes));
-        InputRules.Finite(logits, nameof(logits));
-        if (logits.Length % classes != 0)
-            throw new ArgumentException($"{nameof(logits)} has length {logits.Length}, not a multiple of {nameof(classes)} = {classes} (INPUT-LENGTH).", nameof(logits));
-        int rows = logits.Length / classes;
-        InputRules.Length(targets, rows, nameof(targets));
-        InputRules.ClassIndices(targets, classes, nameof(targets), ignoreIndex);
-        InputRules.Length<double>(gradient, logits.Length, nameof(gradient));
-        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "reduction must be Mean or Sum.");
+        int rows = InputRules.BatchedCrossEntropy<double>(logits, classes, targets, ignoreIndex, reduction, gradient);
 
         var logProbabilities = new double[classes];
         double loss = 0.0;
@@ -116,7 +99,7 @@ public static class SoftmaxCrossEntropy
     public static double BinaryWithLogit(double logit, double target)
     {
         InputRules.Finite(logit, nameof(logit));
-        RequireProbability(target, nameof(target));
+        InputRules.Probability(target, nameof(target));
 
         return Math.Max(logit, 0.0) - logit * target + Log1p(Math.Exp(-Math.Abs(logit)));
     }
@@ -130,7 +113,7 @@ public static class SoftmaxCrossEntropy
     public static double BinaryLogitGradient(double logit, double target)
     {
         InputRules.Finite(logit, nameof(logit));
-        RequireProbability(target, nameof(target));
+        InputRules.Probability(target, nameof(target));
 
         return Sigmoid(logit) - target;
     }
@@ -158,10 +141,4 @@ public static class SoftmaxCrossEntropy
         return Math.Log(w) * x / (w - 1.0);
     }
 
-    private static void RequireProbability(double y, string paramName)
-    {
-        InputRules.Finite(y, paramName);
-        if (y < 0.0 || y > 1.0)
-            throw new ArgumentException($"{paramName} = {y} is outside [0, 1] (INPUT-PROB).", paramName);
-    }
 }

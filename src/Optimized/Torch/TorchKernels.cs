@@ -89,7 +89,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     {
         InputRules.Finite(logits, nameof(logits));
         int n = logits.Length;
-        InputRules.Length<T>(jacobian, n * n, nameof(jacobian));
+        InputRules.Matrix<T>(jacobian, n, n, nameof(jacobian));
         using var scope = NewDisposeScope();
         var rows = Vector(logits).unsqueeze(0).repeat(n, 1).detach().requires_grad_();
         var probabilities = torch.softmax(rows, 1);
@@ -119,15 +119,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>∂L/∂ŷ of L = −Σ xlogy(y, ŷ) by autograd; −y/ŷ in exact arithmetic. Spec: <c>GRAD-PROB</c>.</summary>
     public void CrossEntropyProbabilityGradient(ReadOnlySpan<T> target, ReadOnlySpan<T> probabilities, Span<T> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Distribution(probabilities, nameof(probabilities));
-        InputRules.SameLength(target, nameof(target), probabilities, nameof(probabilities));
-        InputRules.Length<T>(gradient, probabilities.Length, nameof(gradient));
-        for (int i = 0; i < target.Length; i++)
-            if (target[i] > T.Zero && probabilities[i] == T.Zero)
-                throw new ArgumentException(
-                    $"{nameof(probabilities)}[{i}] = 0 where {nameof(target)}[{i}] = {target[i]} > 0: the loss is +∞ and ∂L/∂ŷ is −∞ (GRAD-PROB).",
-                    nameof(probabilities));
+        InputRules.ProbabilityGradient<T>(target, probabilities, gradient);
         using var scope = NewDisposeScope();
         var yHat = Vector(probabilities, requiresGrad: true);
         (-torch.xlogy(Vector(target), yHat).sum()).backward();
@@ -141,20 +133,8 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     public T ForwardBackward(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                              LossReduction reduction, Span<T> gradient)
     {
-        InputRules.Positive(classes, nameof(classes));
-        InputRules.Finite(logits, nameof(logits));
-        if (logits.Length % classes != 0)
-            throw new ArgumentException($"{nameof(logits)} has length {logits.Length}, not a multiple of {nameof(classes)} = {classes} (INPUT-LENGTH).", nameof(logits));
-        int rows = logits.Length / classes;
-        InputRules.Length(targets, rows, nameof(targets));
-        InputRules.ClassIndices(targets, classes, nameof(targets), ignoreIndex);
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
-        var torchReduction = reduction switch
-        {
-            LossReduction.Mean => nn.Reduction.Mean,
-            LossReduction.Sum => nn.Reduction.Sum,
-            _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "reduction must be Mean or Sum."),
-        };
+        int rows = InputRules.BatchedCrossEntropy<T>(logits, classes, targets, ignoreIndex, reduction, gradient);
+        var torchReduction = reduction == LossReduction.Mean ? nn.Reduction.Mean : nn.Reduction.Sum;
         using var scope = NewDisposeScope();
         var z = Matrix(logits, rows, classes, requiresGrad: true);
         var loss = F.cross_entropy(z, Tensors<T>.Indices(targets, device), ignore_index: ignoreIndex, reduction: torchReduction);
@@ -184,7 +164,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>z = Wᵀx + b by torch.addmv (b + Wᵀ·x in one call). Spec: <c>LIN-SHAPE</c>.</summary>
     public void LinearForward(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits)
     {
-        RequireLinearShapes(x, weights, bias);
+        InputRules.LinearLayer(x, weights, bias);
         InputRules.Length<T>(logits, bias.Length, nameof(logits));
         using var scope = NewDisposeScope();
         var z = LinearLogits(Vector(x), Matrix(weights, x.Length, bias.Length), Vector(bias));
@@ -199,11 +179,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
                                     Span<T> weightGradient, Span<T> biasGradient)
     {
         int m = x.Length, n = bias.Length;
-        RequireLinearShapes(x, weights, bias);
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Length(target, n, nameof(target));
-        RequireMatrix<T>(weightGradient, m, n, nameof(weightGradient));
-        InputRules.Length<T>(biasGradient, n, nameof(biasGradient));
+        InputRules.LinearLayerLoss<T>(x, weights, bias, target, weightGradient, biasGradient);
         using var scope = NewDisposeScope();
         var w = Matrix(weights, m, n, requiresGrad: true);
         var b = Vector(bias, requiresGrad: true);
@@ -224,19 +200,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
                                       Span<T> weightGradient, Span<T> biasGradient)
     {
         int v = vocabulary;
-        if (tokens.Length < 2)
-            throw new ArgumentException($"{nameof(tokens)} has length {tokens.Length}; a sequence needs a context and at least one target (T ≥ 1).", nameof(tokens));
-        InputRules.Positive(vocabulary, nameof(vocabulary));
-        InputRules.ClassIndices(tokens, v, nameof(tokens));
-        InputRules.Finite(weights, nameof(weights));
-        RequireMatrix(weights, v, v, nameof(weights));
-        InputRules.Finite(bias, nameof(bias));
-        InputRules.Length(bias, v, nameof(bias));
-        InputRules.Finite(lambda, nameof(lambda));
-        if (lambda < T.Zero)
-            throw new ArgumentException($"{nameof(lambda)} = {lambda} is negative; an L2 strength must be ≥ 0.", nameof(lambda));
-        RequireMatrix<T>(weightGradient, v, v, nameof(weightGradient));
-        InputRules.Length<T>(biasGradient, v, nameof(biasGradient));
+        InputRules.SequenceLoss<T>(tokens, v, weights, bias, lambda, weightGradient, biasGradient);
 
         using var scope = NewDisposeScope();
         var w = Matrix(weights, v, v, requiresGrad: true);
@@ -281,23 +245,8 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     private static void RequireLogitAndProbability(T logit, T target)
     {
         InputRules.Finite(logit, nameof(logit));
-        InputRules.Finite(target, nameof(target));
-        if (target < T.Zero || target > T.One)
-            throw new ArgumentException($"{nameof(target)} = {target} is outside [0, 1] (INPUT-PROB).", nameof(target));
+        InputRules.Probability(target, nameof(target));
     }
 
-    private static void RequireLinearShapes(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias)
-    {
-        InputRules.Finite(x, nameof(x));
-        InputRules.Finite(weights, nameof(weights));
-        InputRules.Finite(bias, nameof(bias));
-        RequireMatrix(weights, x.Length, bias.Length, nameof(weights));
-    }
 
-    private static void RequireMatrix<TElement>(ReadOnlySpan<TElement> values, int rows, int columns, string paramName)
-    {
-        long expected = (long)rows * columns;
-        if (values.Length != expected)
-            throw new ArgumentException($"{paramName} has length {values.Length}; expected {rows} × {columns} = {expected} (INPUT-LENGTH).", paramName);
-    }
 }
