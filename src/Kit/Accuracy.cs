@@ -60,18 +60,25 @@ public static class Accuracy
     }
 
     /// <summary>
-    /// Softmax, entry-wise. With dᵢ = zᵢ − max z and the exact ŷ, the relative error of ŷᵢ is at most
-    /// γ_{n+9+|dᵢ|+Σⱼŷⱼ|dⱼ|}: u|dᵢ| from rounding dᵢ (exp turns an absolute error into a relative
-    /// one), 4u for exp, γ_{n−1} + Σŷⱼ(u|dⱼ| + 4u) for the denominator, u for the division.
-    /// Entries below the smallest normal number may also be flushed (absolute floor).
-    /// Spec: <c>ACC-SOFTMAX</c>.
+    /// Softmax, entry-wise, for either route. Direct, exp(dᵢ)/ŝ with dᵢ = zᵢ − max z: relative error
+    /// γ_{n+9+|dᵢ|+Σⱼŷⱼ|dⱼ|} (u|dᵢ| from rounding dᵢ, which exp turns into a relative error; 4u for exp;
+    /// γ_{n−1} + Σŷⱼ(u|dⱼ| + 4u) for the denominator; u for the division). Through log-softmax,
+    /// exp(ℓ̂ᵢ) with ℓ̂ᵢ within the <see cref="LogSoftmax{T}"/> bound Bᵢ: relative error e^{Bᵢ}(1 + 4u) − 1
+    /// (the route of PyTorch's cross-entropy backward). The bound is the larger of the two. Entries
+    /// below the smallest normal number may also be flushed (absolute floor). Spec: <c>ACC-SOFTMAX</c>.
     /// </summary>
     public static double[] Softmax<T>(ReadOnlySpan<double> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (y, d, spread) = Shifted(z);
+        var viaLogSoftmax = LogSoftmax<T>(z);
+        double u = Fp<T>.U;
         var bound = new double[z.Length];
         for (int i = 0; i < z.Length; i++)
-            bound[i] = Gamma(z.Length + 9 + Math.Abs(d[i]) + spread, Fp<T>.U) * y[i] + Fp<T>.MinNormal;
+        {
+            double direct = Gamma(z.Length + 9 + Math.Abs(d[i]) + spread, u);
+            double throughLog = double.ExpM1(viaLogSoftmax[i]) * (1 + ElementaryUlps * u) + ElementaryUlps * u;   // e^B(1 + 4u) − 1, no cancellation
+            bound[i] = Math.Max(direct, throughLog) * y[i] + Fp<T>.MinNormal;
+        }
         return bound;
     }
 
