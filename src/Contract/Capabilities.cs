@@ -159,7 +159,8 @@ public class ImplementationUnavailableException(string message, Exception? inner
 /// <summary>
 /// Optional: where an implementation knowingly departs from a clause. A listed test still runs.
 /// When it fails it is reported as skipped, with the reason, the recorded measurement and this
-/// run's observation. A listed named case (<see cref="KnownDeviation.Case"/>) must still fail: once
+/// run's observation; a deviation scoped to tagged inputs (<see cref="KnownDeviation.Inputs"/>)
+/// excuses only those, and any other failing input fails the test as usual. A listed named case (<see cref="KnownDeviation.Case"/>) must still fail: once
 /// it conforms the test fails and asks for the entry to be removed. A generated-input test may pass
 /// when a run's inputs miss the deviating region; it then passes and says so in its output.
 /// Each entry is a finding for the report, not a tolerance: nothing else about the test changes.
@@ -177,4 +178,10 @@ public interface IKnownDeviations
 /// <param name="Reason">Why the implementation behaves so (its semantics, its algorithm).</param>
 /// <param name="Measured">What was measured, and how, e.g. "loss = NaN where the clause requires 0".</param>
 /// <param name="Case">For a test of named cases: the one case that deviates (the others still run); null for the whole test.</param>
-public sealed record KnownDeviation(string Clause, string Test, Type? ElementType, string Reason, string Measured, string? Case = null);
+/// <param name="Inputs">
+/// For a test of generated inputs: the generator's tag of the inputs it shows on (e.g. <c>all ignored</c>,
+/// as the test's Classify output prints it). Those inputs are excused; every other input must still
+/// conform. Null: any failure of the test is taken for the deviation.
+/// </param>
+public sealed record KnownDeviation(string Clause, string Test, Type? ElementType, string Reason, string Measured,
+                                    string? Case = null, string? Inputs = null);

@@ -62,6 +62,18 @@ public sealed partial class KnownDeviationsAreWellFormed(ITestOutputHelper outpu
     }
 
     [Fact]
+    public void Every_input_scope_is_a_tag_the_generators_give()
+    {
+        // An Inputs scope that no generator emits would excuse nothing; it must be a tag literal of src/Kit/Generators.
+        var sources = Directory.EnumerateFiles(Path.Combine(Repository.Root, "src", "Kit", "Generators"), "*.cs")
+            .Select(File.ReadAllText).ToArray();
+        var problems = Entries.Where(d => d.Inputs is not null && !sources.Any(s => s.Contains($"\"{d.Inputs}\"", StringComparison.Ordinal)))
+            .Select(d => $"{d.Test}: no generator tag \"{d.Inputs}\" in src/Kit/Generators").ToArray();
+        output.WriteLine($"{Entries.Count(d => d.Inputs is not null)} entries are scoped to tagged inputs.");
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public void Every_measurement_names_a_TorchFindings_test_that_exists()
     {
         var findings = typeof(TorchFindings).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)

@@ -31,7 +31,8 @@ public sealed class DistributionPairCase<T>(T[] p, T[] q, string kind) : ICase w
 
     public IEnumerable<string> Tags => Tagging.Size(N).Append(Kind)
         .Concat(Tagging.Distribution("p", PD)).Concat(Tagging.Distribution("q", QD))
-        .Concat(PD.SequenceEqual(QD) ? ["p = q"] : []);
+        .Concat(PD.SequenceEqual(QD) ? ["p = q"] : [])
+        .Concat(Enumerable.Range(0, N).Any(i => PD[i] == 0 && QD[i] == 0) ? ["p and q share a zero"] : []);
 
     public string Describe() => $"p = {Show.Vector(P)}\nq = {Show.Vector(Q)}   ({Kind})";
 }

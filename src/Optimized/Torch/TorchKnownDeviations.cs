@@ -26,18 +26,18 @@ public static class TorchKnownDeviations
     public static IReadOnlyList<KnownDeviation> All { get; } =
     [
 
-        // GRAD-ALL-IGNORED: every test whose generator can produce a batch with no counted row.
+        // GRAD-ALL-IGNORED: every test whose generator can produce a batch with no counted row; only those batches are excused.
         new("GRAD-ALL-IGNORED", "All_ignored_batches_give_loss_zero_and_gradient_zero", null, AllIgnoredReason, AllIgnoredMeasured),
-        new("GRAD-ALL-IGNORED", "Fused_kernel_equals_its_decomposition", null, AllIgnoredReason, AllIgnoredMeasured),
-        new("GRAD-ALL-IGNORED", "Batched_loss_and_gradient_agree_with_the_reference", null, AllIgnoredReason, AllIgnoredMeasured),
-        new("GRAD-ALL-IGNORED", "Batched_gradient_matches_central_differences_of_the_loss", null, AllIgnoredReason, AllIgnoredMeasured),
-        new("GRAD-ALL-IGNORED", "Batched_kernel_equals_its_rows", null, AllIgnoredReason, AllIgnoredMeasured),
+        new("GRAD-ALL-IGNORED", "Fused_kernel_equals_its_decomposition", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
+        new("GRAD-ALL-IGNORED", "Batched_loss_and_gradient_agree_with_the_reference", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
+        new("GRAD-ALL-IGNORED", "Batched_gradient_matches_central_differences_of_the_loss", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
+        new("GRAD-ALL-IGNORED", "Batched_kernel_equals_its_rows", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
         new("GRAD-ALL-IGNORED", "Batched_loss_of_hard_batches", null, AllIgnoredReason, AllIgnoredMeasured,
             Case: "every row ignored, Mean: loss 0 and gradient 0 (no 0/0)"),
 
-        // GRAD-PROB: autograd's 0/0 where the target and the probability are both 0.
-        new("GRAD-PROB", "Probability_gradient_is_minus_target_over_probability", null, ProbabilityGradientReason, ProbabilityGradientMeasured),
-        new("GRAD-PROB", "Probability_gradient_agrees_with_the_reference", null, ProbabilityGradientReason, ProbabilityGradientMeasured),
+        // GRAD-PROB: autograd's 0/0 where the target and the probability are both 0; only such inputs are excused.
+        new("GRAD-PROB", "Probability_gradient_is_minus_target_over_probability", null, ProbabilityGradientReason, ProbabilityGradientMeasured, Inputs: "p and q share a zero"),
+        new("GRAD-PROB", "Probability_gradient_agrees_with_the_reference", null, ProbabilityGradientReason, ProbabilityGradientMeasured, Inputs: "p and q share a zero"),
         new("GRAD-PROB", "Probability_gradient_at_hard_probabilities", null, ProbabilityGradientReason, ProbabilityGradientMeasured,
             Case: "ŷ = 0 where y = 0: 0, not 0/0"),
 
