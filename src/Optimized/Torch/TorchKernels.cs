@@ -40,8 +40,9 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>
     /// D(p ‖ q) = Σ (xlogy(p, p) − xlogy(p, q)): 0 where pᵢ = 0 (whatever qᵢ), +∞ where pᵢ &gt; 0 = qᵢ.
     /// Not F.kl_div: it computes xlogy(p, p) − p · input with input = ln q, and 0 · ln 0 = 0 · (−∞)
-    /// is NaN wherever pᵢ = qᵢ = 0 (measured by TorchFindings.Kl_div_is_nan_where_p_and_q_are_both_zero in tests/SelfTests); it also takes the
-    /// log of q as its first argument, and its 'mean' divides by every element, not by the batch.
+    /// is NaN wherever pᵢ = qᵢ = 0 (tests/SelfTests, TorchFindings.Kl_div_is_nan_where_p_and_q_are_both_zero);
+    /// it also takes the log of q as its first argument, and its 'mean' divides by every element,
+    /// not by the batch ('batchmean', which TorchSharp lacks, is 'sum' / rows).
     /// Spec: <c>KL-DEF</c>, <c>KL-SUPPORT</c>.
     /// </summary>
     public T KlDivergence(ReadOnlySpan<T> p, ReadOnlySpan<T> q)
