@@ -19,7 +19,10 @@ public static class TorchDevices
     public const string Variable = "CONFORMANCE_TORCH_DEVICE";
 
     /// <summary>The forced device, or null for auto. Throws on a value other than auto, cpu or cuda.</summary>
-    public static TorchDeviceKind? Forced => Environment.GetEnvironmentVariable(Variable)?.Trim().ToLowerInvariant() switch
+    public static TorchDeviceKind? Forced => Parse(Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>The meaning of a <c>CONFORMANCE_TORCH_DEVICE</c> value: null for unset or auto.</summary>
+    public static TorchDeviceKind? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "auto" => null,
         "cpu" => TorchDeviceKind.Cpu,
@@ -43,18 +46,26 @@ public static class TorchDevices
     /// <summary>Why the suites should not run this device here, or null when they should (they then fail loudly if it cannot work).</summary>
     public static string? ReasonToSkip(TorchDeviceKind kind)
     {
-        var forced = Forced;
-        if (forced is { } f && f != kind) return $"{Variable}={f.ToString().ToLowerInvariant()}";
-        if (kind == TorchDeviceKind.Cpu || forced == TorchDeviceKind.Cuda) return null;
         try
         {
-            return CudaAvailable ? null
-                : "no CUDA device: torch.cuda.is_available() is false (the TorchSharp-cpu package has no CUDA; see README.md, \"Running on CUDA\")";
+            return ReasonToSkip(kind, Forced, () => CudaAvailable);
         }
         catch (TorchLoadException)
         {
-            return null;   // not a reason to skip: the CPU cases report the load failure
+            return null;   // not a reason to skip: the cases report the load failure
         }
+    }
+
+    /// <summary>
+    /// The rule behind <see cref="ReasonToSkip(TorchDeviceKind)"/>: a device other than the forced one is
+    /// skipped; CPU otherwise always runs; CUDA runs when forced (and fails if absent) or when available.
+    /// </summary>
+    public static string? ReasonToSkip(TorchDeviceKind kind, TorchDeviceKind? forced, Func<bool> cudaAvailable)
+    {
+        if (forced is { } f && f != kind) return $"{Variable}={f.ToString().ToLowerInvariant()}";
+        if (kind == TorchDeviceKind.Cpu || forced == TorchDeviceKind.Cuda) return null;
+        return cudaAvailable() ? null
+            : "no CUDA device: torch.cuda.is_available() is false (the TorchSharp-cpu package has no CUDA; see README.md, \"Running on CUDA\")";
     }
 
     internal static torch.Device ToTorch(TorchDeviceKind kind)
