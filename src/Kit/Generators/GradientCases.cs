@@ -40,6 +40,7 @@ public sealed class BinaryCase<T>(T z, T y, string kind) : ICase where T : unman
         Kind,
         Math.Abs(ZD) >= 1e3 ? "|z| ≥ 1e3" : Math.Abs(ZD) >= 30 ? "|z| ≥ 30" : Math.Abs(ZD) >= 17 ? "|z| ≥ 17 (σ rounds to 1 in float)" : "|z| < 17",
         YD == 0 || YD == 1 ? "hard target" : "soft target",
+        ZD < 0 ? "z < 0" : "z ≥ 0",
     ];
 
     public string Describe() => $"z = {Show.Number(Fp<T>.ToDouble(Z))}   ({Kind})\ny = {Show.Number(Fp<T>.ToDouble(Y))}";

@@ -41,9 +41,9 @@ public static class TorchKnownDeviations
         new("GRAD-PROB", "Probability_gradient_at_hard_probabilities", null, ProbabilityGradientReason, ProbabilityGradientMeasured,
             Case: "ŷ = 0 where y = 0: 0, not 0/0"),
 
-        // GRAD-BINARY / ACC-XENT-LOGITS: accuracy of binary cross-entropy for z ≪ 0.
-        new("ACC-XENT-LOGITS", "Binary_cross_entropy_and_its_gradient_agree_with_the_reference", null, BinaryReason, BinaryMeasured),
-        new("GRAD-BINARY", "Binary_gradient_is_sigmoid_minus_target", null, BinaryReason, BinaryMeasured),
-        new("GRAD-BINARY", "Binary_gradient_matches_central_differences_of_the_loss", null, BinaryReason, BinaryMeasured),
+        // GRAD-BINARY / ACC-XENT-LOGITS: accuracy of binary cross-entropy where z < 0 (the cancellation); z ≥ 0 must conform.
+        new("ACC-XENT-LOGITS", "Binary_cross_entropy_and_its_gradient_agree_with_the_reference", null, BinaryReason, BinaryMeasured, Inputs: "z < 0"),
+        new("GRAD-BINARY", "Binary_gradient_is_sigmoid_minus_target", null, BinaryReason, BinaryMeasured, Inputs: "z < 0"),
+        new("GRAD-BINARY", "Binary_gradient_matches_central_differences_of_the_loss", null, BinaryReason, BinaryMeasured, Inputs: "z < 0"),
     ];
 }
