@@ -74,7 +74,7 @@ public static class TorchRuntime
             throw new TorchLoadException(tried, new LoadReport(null, null, [], "not inspected"));
         tried.Add($"found {original}");
 
-        string libstdcxx = SystemLibStdCxx();
+        string libstdcxx = SystemLibStdCxx(tried, original);
         var defined = ElfVersionTables.Defined(File.ReadAllBytes(libstdcxx));
         byte[] image = File.ReadAllBytes(original);
         var (toWeaken, unsafeToWeaken) = Plan(ElfVersionTables.Needed(image), defined);
@@ -90,7 +90,7 @@ public static class TorchRuntime
         }
 
         ElfVersionTables.MarkWeak(image, toWeaken);
-        string copy = WriteToCache(image, tried);
+        string copy = WriteToCache(image, tried, new LoadReport(original, null, [], libstdcxx));
         var weakened = toWeaken.Select(v => v.Version).ToArray();
         tried.Add($"{libstdcxx} lacks {string.Join(", ", weakened)}; wrote a copy with it weak: {copy}");
 
@@ -157,7 +157,7 @@ public static class TorchRuntime
     }
 
     /// <summary>The libstdc++.so.6 this process uses (the .NET host links it), from /proc/self/maps.</summary>
-    private static string SystemLibStdCxx()
+    private static string SystemLibStdCxx(List<string> tried, string original)
     {
         NativeLibrary.Load("libstdc++.so.6");   // make sure it is mapped
         foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -165,11 +165,12 @@ public static class TorchRuntime
             int slash = line.IndexOf('/');
             if (slash >= 0 && line.Contains("libstdc++.so", StringComparison.Ordinal)) return line[slash..];
         }
-        throw new TorchLoadException(["libstdc++.so.6 is loaded but not listed in /proc/self/maps"], new LoadReport(null, null, [], "unknown"));
+        tried.Add("libstdc++.so.6 is loaded but not listed in /proc/self/maps, so its versions could not be read");
+        throw new TorchLoadException(tried, new LoadReport(original, null, [], "unknown"));
     }
 
     /// <summary>Writes the copy atomically (test hosts start in parallel), named by the hash of the patched bytes.</summary>
-    private static string WriteToCache(byte[] image, List<string> tried)
+    private static string WriteToCache(byte[] image, List<string> tried, LoadReport soFar)
     {
         string root = Environment.GetEnvironmentVariable(CacheVariable) is { Length: > 0 } custom ? custom
             : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
@@ -189,7 +190,7 @@ public static class TorchRuntime
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             tried.Add($"could not write the patched copy under {root} ({e.Message}); set {CacheVariable} to a writable folder");
-            throw new TorchLoadException(tried, new LoadReport(null, null, [], "inspected"));
+            throw new TorchLoadException(tried, soFar);
         }
     }
 
