@@ -98,6 +98,15 @@ public interface IBatchedSoftmaxCrossEntropy<T>
                       LossReduction reduction, Span<T> gradient);
 }
 
+/// <summary>
+/// Optional, declared by a fused kernel that may overwrite its logits with its gradient (as fused
+/// cross-entropy kernels do to halve memory): <see cref="IBatchedSoftmaxCrossEntropy{T}.ForwardBackward"/>
+/// then accepts a gradient span that is exactly the logits' memory (same first element, same length),
+/// and its results are bit-identical to the out-of-place call. Without it, aliasing is not promised to
+/// work. Spec: <c>GRAD-INPLACE</c>.
+/// </summary>
+public interface IInPlaceBatchedSoftmaxCrossEntropy<T> : IBatchedSoftmaxCrossEntropy<T>;
+
 /// <summary>Binary cross-entropy on a sigmoid output. Spec: <c>GRAD-BINARY</c>.</summary>
 public interface IBinaryCrossEntropy<T>
 {
@@ -137,6 +146,21 @@ public interface ISequenceLoss<T>
     /// </summary>
     T LossAndGradients(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, T lambda,
                        Span<T> weightGradient, Span<T> biasGradient);
+}
+
+/// <summary>
+/// Optional, declared by an implementation that runs on several threads: it promises results
+/// bit-identical for any number of threads (partial results in fixed blocks combined in a fixed
+/// order), and the suites check that promise by comparing <see cref="WithThreads"/>(1), (2) and
+/// (<see cref="Environment.ProcessorCount"/>).
+/// </summary>
+public interface IMultithreadedImplementation
+{
+    /// <summary>The most threads one call may use.</summary>
+    int Threads { get; }
+
+    /// <summary>An implementation of the same type and capabilities that uses at most <paramref name="threads"/> threads per call.</summary>
+    object WithThreads(int threads);
 }
 
 /// <summary>

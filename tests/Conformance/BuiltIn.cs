@@ -1,12 +1,14 @@
 using System.Numerics;
 using LossConformance.Kit;
+using LossConformance.Optimized.Cpu;
 using LossConformance.Optimized.Torch;
 using LossConformance.Reference;
 
 namespace LossConformance.Conformance;
 
 /// <summary>
-/// What this project's concrete suite classes run on: the float64 reference, TorchSharp on the CPU
+/// What this project's concrete suite classes run on: the float64 reference, the project's
+/// optimized CPU kernels (float and double), TorchSharp on the CPU
 /// (float and double), TorchSharp on CUDA (skipped, with the reason, where there is no GPU), then
 /// every plug-in named by CONFORMANCE_IMPLEMENTATION.
 /// </summary>
@@ -15,6 +17,7 @@ public static class BuiltIn
     public static object[] For<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Implementations.WithDropIns<T>(
             new ReferenceImplementation(),
+            new OptimizedCpuImplementation(),
             new TorchImplementation(TorchDeviceKind.Cpu),
             new TorchImplementation(TorchDeviceKind.Cuda));
 }
