@@ -12,7 +12,7 @@ namespace LossConformance.SelfTests;
 /// of spec/ is cited by a test and broken by a mutant, every cited ID exists, every claim of the
 /// source note is traced, and every reference formula names its clause.
 /// </summary>
-public sealed class Traceability(ITestOutputHelper output)
+public sealed partial class Traceability(ITestOutputHelper output)
 {
     [Fact]
     public void Every_clause_is_cited_by_some_test()
@@ -63,16 +63,51 @@ public sealed class Traceability(ITestOutputHelper output)
     [Fact]
     public void Every_claim_of_the_source_note_is_in_the_claims_table()
     {
-        string? seed = SourceClaims.Path();
-        if (seed is null) return;   // shared/seed/CLAIMS.md lies beside the repository on the dev machine and in CI; elsewhere there is nothing to compare
-        var expected = SourceClaims.Numbers(seed);
-        output.WriteLine($"{expected.Count} claims in {seed}: {string.Join(" ", expected)}");
-        Assert.True(expected.Count > 0, $"found no numbered claims in {seed}");
+        // Both lists live in spec/claims.md: the note's claims restated ("- **1.1** …") and the trace table.
+        var stated = SourceClaims.Read();
+        output.WriteLine($"{stated.Count} claims stated in {SourceClaims.File}: {string.Join(" ", stated.Select(c => c.Number))}");
+        Assert.True(stated.Count > 0, $"found no claims of the form \"- **1.1** …\" in {SourceClaims.File}");
+        var twice = stated.GroupBy(c => c.Number).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        Assert.True(twice.Length == 0, $"{SourceClaims.File} states these claims twice: {string.Join(", ", twice)}");
+        var empty = stated.Where(c => c.Text.Length < 10).Select(c => c.Number).ToArray();
+        Assert.True(empty.Length == 0, $"{SourceClaims.File} names these claims without stating them: {string.Join(", ", empty)}");
+
         var traced = ClaimTable.Read().Rows.Select(r => r.Claim).ToHashSet(StringComparer.Ordinal);
-        var untraced = expected.Where(c => !traced.Contains(c)).ToArray();
-        Assert.True(untraced.Length == 0,
-            $"Claims of {seed} with no row in spec/claims.md: {string.Join(", ", untraced)}");
+        var numbers = stated.Select(c => c.Number).ToHashSet(StringComparer.Ordinal);
+        var untraced = stated.Where(c => !traced.Contains(c.Number)).Select(c => c.Number).ToArray();
+        var unknown = traced.Where(t => !numbers.Contains(t)).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(untraced.Length == 0, $"Claims stated in {SourceClaims.File} with no row in its trace table: {string.Join(", ", untraced)}");
+        Assert.True(unknown.Length == 0, $"Rows of the trace table in {SourceClaims.File} for claims it does not state: {string.Join(", ", unknown)}");
     }
+
+    [Fact]
+    public void Nothing_outside_the_repository_is_read()
+    {
+        // The repository must stand alone for a person who clones it: no source file, test or spec
+        // may point into a sibling folder (the source note lived in ../shared while the project began).
+        var offenders = new List<string>();
+        foreach (string folder in new[] { "src", "tests", "samples", "bench", "spec", ".ci" })
+        {
+            string root = System.IO.Path.Combine(Repository.Root, folder);
+            if (!Directory.Exists(root)) continue;
+            foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                if (file.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}") ||
+                    file.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}")) continue;
+                if (!(file.EndsWith(".cs") || file.EndsWith(".md") || file.EndsWith(".csproj") || file.EndsWith(".props") || System.IO.Path.GetFileName(file) is "run")) continue;
+                int line = 0;
+                foreach (string text in File.ReadLines(file))
+                {
+                    line++;
+                    if (OutsidePath().IsMatch(text)) offenders.Add($"{System.IO.Path.GetRelativePath(Repository.Root, file)}:{line}: {text.Trim()}");
+                }
+            }
+        }
+        Assert.True(offenders.Count == 0, "These lines point outside the repository:\n  " + string.Join("\n  ", offenders));
+    }
+
+    [GeneratedRegex("shared" + @"/seed|""\.\.""\s*,\s*""shared""")]
+    private static partial Regex OutsidePath();
 
     [Fact]
     public void Every_clause_is_broken_by_some_mutant()
@@ -232,32 +267,22 @@ internal sealed partial class ClaimTable
     }
 }
 
-/// <summary>The source note's claims, shared/seed/CLAIMS.md beside the repository: "- 1.1 …" bullets, and the bullets of its "Notes" section as N.1, N.2, … in order.</summary>
+/// <summary>The source note's claims as spec/claims.md restates them: bullets "- **1.1** text", before its trace table.</summary>
 internal static partial class SourceClaims
 {
-    [GeneratedRegex(@"^- (\d+\.\d+)\s")]
-    private static partial Regex Numbered();
+    public sealed record Claim(string Number, string Text);
 
-    public static string? Path()
-    {
-        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Repository.Root, "..", "shared", "seed", "CLAIMS.md"));
-        return File.Exists(path) ? path : null;
-    }
+    [GeneratedRegex(@"^- \*\*(\d+\.\d+|N\.\d+)\*\*\s+(.*)$")]
+    private static partial Regex Stated();
 
-    public static IReadOnlyList<string> Numbers(string path)
-    {
-        var numbers = new List<string>();
-        bool inNotes = false;
-        int notes = 0;
-        foreach (string text in File.ReadLines(path))
-        {
-            if (text.StartsWith("## ", StringComparison.Ordinal)) inNotes = text.Contains("Notes", StringComparison.OrdinalIgnoreCase);
-            if (!text.StartsWith("- ", StringComparison.Ordinal)) continue;
-            if (inNotes) numbers.Add($"N.{++notes}");   // every note bullet, even one that opens with a claim number ("- 5.8 holds for …")
-            else if (Numbered().Match(text) is { Success: true } m) numbers.Add(m.Groups[1].Value);
-        }
-        return numbers;
-    }
+    public static string File => System.IO.Path.Combine(SpecIndex.Folder, "claims.md");
+
+    public static IReadOnlyList<Claim> Read() =>
+        System.IO.File.ReadLines(File)
+            .Select(line => Stated().Match(line))
+            .Where(m => m.Success)
+            .Select(m => new Claim(m.Groups[1].Value, m.Groups[2].Value.Trim()))
+            .ToArray();
 }
 
 /// <summary>Public static methods of src/Reference/*.cs, read as text, with the clause IDs after "Spec:" in their doc comments.</summary>
