@@ -283,8 +283,8 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
     {
         if (!double.IsFinite(observed) || !double.IsFinite(expected)) return null;
         return typeof(T) == typeof(float)
-            ? Math.Abs((double)Ordered32(BitConverter.SingleToInt32Bits((float)observed)) - Ordered32(BitConverter.SingleToInt32Bits((float)expected)))
-            : Math.Abs((double)Ordered64(BitConverter.DoubleToInt64Bits(observed)) - Ordered64(BitConverter.DoubleToInt64Bits(expected)));
+            ? Math.Abs((double)((Int128)Ordered32(BitConverter.SingleToInt32Bits((float)observed)) - Ordered32(BitConverter.SingleToInt32Bits((float)expected))))
+            : Math.Abs((double)((Int128)Ordered64(BitConverter.DoubleToInt64Bits(observed)) - Ordered64(BitConverter.DoubleToInt64Bits(expected))));
         static long Ordered32(int bits) => bits < 0 ? (long)int.MinValue - bits : bits;
         static long Ordered64(long bits) => bits < 0 ? long.MinValue - bits : bits;
     }

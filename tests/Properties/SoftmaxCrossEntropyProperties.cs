@@ -166,7 +166,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
             double lossBound = GradientAccuracy.BinaryLoss<T>(c.ZD, c.YD) + GradientAccuracy.BinaryLoss<double>(c.ZD, c.YD);
             return Verdict.That(double.IsFinite(loss) && double.IsFinite(g), $"L = {Show.Number(loss)}, ∂L/∂z = {Show.Number(g)} (finite required)")
                  & Verdict.That(g >= -1 && g <= 1, $"∂L/∂z = {Show.Number(g)} ∈ [−1, 1]")
-                 & Verdict.AtLeast("L", loss, -lossBound)
+                 & Verdict.AtLeast("L", loss, -lossBound, lossBound)
                  & Verdict.Within("L vs max(z, 0) − yz + ln(1 + e^{−|z|})", loss, GradientAccuracy.BinaryCrossEntropy(c.ZD, c.YD), lossBound)
                  & Verdict.Within("∂L/∂z vs σ(z) − y", g, GradientAccuracy.Sigmoid(c.ZD) - c.YD,
                        GradientAccuracy.BinaryGradient<T>(c.ZD, c.YD) + GradientAccuracy.BinaryGradient<double>(c.ZD, c.YD));
