@@ -168,7 +168,8 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
     private void Search<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, TestRecord? record, WorstCaseSearch<TCase> search,
                                CaseCodec<TCase> codec, string test, KnownDeviation? deviation, double seconds) where TCase : ICase
     {
-        var best = search.Run(TimeSpan.FromSeconds(seconds));
+        var found = search.Run(TimeSpan.FromSeconds(seconds));
+        var best = found with { Clause = found.Clause ?? (clauses.Count == 1 ? clauses[0] : null) };   // untagged: the test's one clause
         string? stored = null;
         if (best.Ratio > 1 && deviation is null)
         {
