@@ -81,11 +81,16 @@ public sealed class TestRecord
         else foreach (var c in _clauses.Values) c.Failed |= c.Checks == 0 || c.WorstRatio > 1;
     }
 
-    public void Deviation(string reason)
+    /// <summary>
+    /// A declared deviation reproduced. <paramref name="excusesFailure"/>: the failure just recorded is the deviation
+    /// (the Kit threw the skip in its place), so it is cleared; otherwise an earlier real failure stands.
+    /// </summary>
+    public void Deviation(string reason, bool excusesFailure = false)
     {
-        if (Verdict == "fail") return;
+        if (Verdict == "fail" && !excusesFailure) return;
         Verdict = "deviation";
         Reason = reason;
+        Failure = null;
     }
 
     /// <summary>The JSON line (no line break).</summary>

@@ -258,7 +258,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         if (record is null) return;
         switch (e)
         {
-            case KnownDeviationException d: record.Deviation(d.Message); break;
+            case KnownDeviationException d: record.Deviation(d.Message, excusesFailure: true); break;
             case SpecViolationException v: record.Fail(v.ClauseIds.Count == 1 ? v.ClauseIds[0] : null, v.Message); break;
             default: record.Fail(null, $"{e.GetType().Name}: {e.Message}"); break;   // ImplementationUnavailableException among them
         }
