@@ -78,12 +78,18 @@ public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
         }),
         c => Shrink(c).Where(s => s.Counted > 0));
 
-    private static BatchCase<T> Build(Random rng, bool allIgnored, bool forceCounted = false)
+    /// <summary>
+    /// A batch of the given shape, its logits, ignore index, ignored share and reduction drawn as in
+    /// <see cref="Batches"/> (every row ignored in 10% of batches), for tests that sweep the shape themselves.
+    /// </summary>
+    public static BatchCase<T> OfShape(Random rng, int rows, int classes) => Build(rng, allIgnored: rng.Next(10) == 0, rows: rows, classes: classes);
+
+    private static BatchCase<T> Build(Random rng, bool allIgnored, bool forceCounted = false, int rows = 0, int classes = 0)
     {
         double r = rng.NextDouble();
-        int rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
+        if (rows <= 0) rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
         r = rng.NextDouble();
-        int classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
+        if (classes <= 0) classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
         int ignoreKind = rng.Next(8);
         bool inRange = ignoreKind < 2 && !(forceCounted && classes == 1);
         int ignore = inRange ? rng.Next(classes) : ignoreKind == 2 ? -1 : -100;
