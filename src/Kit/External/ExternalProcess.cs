@@ -137,7 +137,8 @@ public sealed class ExternalProcess : IDisposable
         }
         catch (IOException e)
         {
-            throw Fail($"could not be sent the {what} (its stdin closed: {e.Message})", process);
+            string how = process.WaitForExit(1000) ? $"exited with code {process.ExitCode}" : "closed its stdin";
+            throw Fail($"{how} before the {what} could be sent ({e.Message})", process);
         }
         bool done;
         try { done = read.Wait(Timeout); }
