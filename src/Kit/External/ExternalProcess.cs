@@ -175,7 +175,12 @@ public sealed class ExternalProcess : IDisposable
 
     private ExternalImplementationException Fail(string what, Process? process = null)
     {
-        if (process is not null) KillProcess(process);
+        if (process is not null)
+        {
+            KillProcess(process);
+            // Let the stderr reader catch up with the last lines (WaitForExit() waits for the end of the redirected streams).
+            Task.Run(() => { try { process.WaitForExit(); } catch (InvalidOperationException) { } }).Wait(1000);
+        }
         string tail;
         lock (_stderr) tail = _stderr.Count == 0 ? "(nothing)" : string.Join("\n  ", _stderr);
         return new ExternalImplementationException(
