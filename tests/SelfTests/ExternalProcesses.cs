@@ -158,6 +158,29 @@ public sealed class ExternalProcesses(ITestOutputHelper output)
         Assert.Contains("CONFORMANCE_REPLAY=", violation.Message);
     }
 
+    /// <summary>The PyTorch sample's deviations arrive through the handshake and name real tests, clauses, cases and tags.</summary>
+    [RequiresPythonWithTorchFact]
+    public void The_torch_sample_declares_well_formed_deviations_through_the_handshake()
+    {
+        using var torch = Connect("samples/python/torch_impl.py");
+        var entries = ((IKnownDeviations)torch).KnownDeviations;
+        Assert.Equal(12, entries.Count);
+        var tests = SuiteTests.All().Select(t => t.Method.Name).ToHashSet(StringComparer.Ordinal);
+        var suiteSources = new[] { "Properties", "Conformance" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(Root, "tests", project), "*.cs", SearchOption.AllDirectories))
+            .Select(File.ReadAllText).ToArray();
+        var generatorSources = Directory.EnumerateFiles(Path.Combine(Root, "src", "Kit", "Generators"), "*.cs").Select(File.ReadAllText).ToArray();
+        foreach (var d in entries)
+        {
+            Assert.Contains(d.Test, tests);
+            Assert.Contains(d.Clause, SpecIndex.Ids);
+            Assert.Contains("libtorch 1.13", d.Measured);
+            Assert.Null(d.ElementType);
+            if (d.Case is not null) Assert.Contains(suiteSources, source => source.Contains($"\"{d.Case}\"", StringComparison.Ordinal));
+            if (d.Inputs is not null) Assert.Contains(generatorSources, source => source.Contains($"\"{d.Inputs}\"", StringComparison.Ordinal));
+        }
+    }
+
     [RequiresCompilerFact]
     public void The_c_sample_compiles_and_serves_its_two_capabilities()
     {
@@ -224,6 +247,15 @@ public sealed class RequiresPythonWithNumpyFactAttribute : FactAttribute
     public RequiresPythonWithNumpyFactAttribute()
     {
         if (Python.Missing is { } reason) Skip = reason;
+    }
+}
+
+/// <summary>A fact skipped, with the reason, where the samples' Python has no PyTorch.</summary>
+public sealed class RequiresPythonWithTorchFactAttribute : FactAttribute
+{
+    public RequiresPythonWithTorchFactAttribute()
+    {
+        if (Python.Probe(Python.Interpreter, "-c \"import numpy, torch\"", "python3 with numpy and torch (Debian: apt-get install python3-numpy python3-torch; .ci/run installs them)") is { } reason) Skip = reason;
     }
 }
 
