@@ -8,6 +8,8 @@ namespace LossConformance.Kit;
 /// entries separated by ';', each "path/to/Assembly.dll" (every public concrete type with a
 /// parameterless constructor that implements a capability) or "path/to/Assembly.dll::Namespace.Type".
 /// A relative path is tried against the working directory, then the repository root.
+/// An entry "exec:COMMAND" starts COMMAND (via /bin/sh, in the repository root) as an implementation
+/// in another language that speaks spec/protocol.md (src/Kit/External).
 /// </summary>
 public static class DropIn
 {
@@ -33,6 +35,12 @@ public static class DropIn
 
         foreach (var raw in setting.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (raw.StartsWith(External.ExternalImplementations.Prefix, StringComparison.Ordinal))
+            {
+                try { loaded.Add(ImplementationUnderTest.Register(External.ExternalImplementations.Connect(raw[External.ExternalImplementations.Prefix.Length..].Trim()), raw)); }
+                catch (Exception e) { errors.Add($"{Variable} entry '{raw}' did not start: {e.Message}"); }
+                continue;
+            }
             string pathPart = raw, typeName = "";
             int sep = raw.IndexOf("::", StringComparison.Ordinal);
             if (sep >= 0) { pathPart = raw[..sep]; typeName = raw[(sep + 2)..]; }
