@@ -36,7 +36,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
     private readonly Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int> _columnSum;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>> _binary;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<int>> _nonFinite;
-    private readonly Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>> _copy;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<T>, T> _fill;
 
     public DeviceOps(GpuDevice device)
     {
@@ -59,7 +59,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
         _columnSum = _acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<T>, int, int>(Kernels<T, TMath>.ColumnSum);
         _binary = _acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(Kernels<T, TMath>.Binary);
         _nonFinite = _acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<int>>(Kernels<T, TMath>.NonFinite);
-        _copy = _acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<T>>(Kernels<T, TMath>.Copy);
+        _fill = _acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, T>(Kernels<T, TMath>.Fill);
     }
 
     private AcceleratorStream Stream => _acc.DefaultStream;
@@ -344,12 +344,13 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
 
     // ---- for bench/GpuCheck ----
 
-    /// <summary>A device-resident fused forward+backward on rows × classes logits already in slot A (the benchmark's inner call).</summary>
+    /// <summary>A cached device buffer (the benchmark keeps its data on the device).</summary>
     internal ArrayView<T> Device(int slot, long length) => _values.Get(slot, length);
     internal ArrayView<int> DeviceInts(int slot, long length) => _ints.Get(slot, length);
     internal void FusedOnDevice(ArrayView<T> zg, ArrayView<int> targets, ArrayView<T> rowLoss, int rows, int classes, T divisor) =>
         _fused(new KernelConfig(rows, _device.BlockSize), zg, targets, rowLoss, classes, -100, divisor);
-    internal void CopyOnDevice(ArrayView<T> source, ArrayView<T> destination) => _copy(Stream, (int)source.Length, source, destination);
+    internal void FillOnDevice(ArrayView<T> z, T scale) => _fill(Stream, checked((int)z.Length), z, scale);
+    internal static void CopyOnDevice(ArrayView<T> source, ArrayView<T> destination) => source.CopyTo(destination);
     internal void Synchronize() => Stream.Synchronize();
     internal Accelerator Accelerator => _acc;
     internal long CachedBytes => _values.Bytes + _ints.Bytes;

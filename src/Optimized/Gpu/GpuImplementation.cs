@@ -38,7 +38,7 @@ public sealed class GpuImplementation :
     /// <remarks>Never a reason to skip: the CPU accelerator runs everywhere, and a forced CUDA without a device fails loudly instead.</remarks>
     public string? ReasonToSkip => null;
 
-    private GpuDevice Device => GpuDevice.For(_kind.Value);
+    internal GpuDevice Device => GpuDevice.For(_kind.Value);
     private DeviceOps<float, SingleMath> F => Device.Single;
     private DeviceOps<double, DoubleMath> D => Device.Double;
 

@@ -265,6 +265,11 @@ internal static class Kernels<T, TMath> where T : unmanaged, IFloatingPointIeee7
         if (!(x[i] >= -TMath.MaxValue && x[i] <= TMath.MaxValue)) flag[0] = 1;
     }
 
-    /// <summary>dst[i] = src[i]: the device's copy bandwidth, for bench/GpuCheck.</summary>
-    public static void Copy(Index1D i, ArrayView<T> src, ArrayView<T> dst) => dst[i] = src[i];
+    /// <summary>z[i] = a pseudo-random value in [−scale/2, scale/2) from a hash of i: benchmark inputs made on the device (bench/GpuCheck).</summary>
+    public static void Fill(Index1D i, ArrayView<T> z, T scale)
+    {
+        uint hash = (uint)i.X * 2654435761u;
+        hash ^= hash >> 15;
+        z[i] = (TMath.FromInt((int)(hash & 0xFFFF)) / TMath.FromInt(65536) - TMath.Half) * scale;
+    }
 }
