@@ -118,13 +118,16 @@ internal static class Check
             Ref.SoftmaxCrossEntropy.LogitGradient(qt, zd, expected);
             Report("∂L/∂z = (Σy)ŷ − y", type, n, WorstRatio(Fp<T>.ToDouble(outT), expected,
                 Sum(Accuracy.LogitGradient<T>(qt, zd), Accuracy.LogitGradient<double>(qt, zd))));
-            // ŷ must be a distribution in double: the reference gets the renormalised qd, and the bound
-            // adds what renormalising moves −y/ŷ (relatively |Σŷ − 1| / (1 − |Σŷ − 1|)).
+            // ŷ must be a distribution in double: in double, q is one as it is; a float q may miss
+            // double's τ(n), so the reference gets the renormalised qd, and the bound adds what that
+            // moves −y/ŷ: relatively |s − 1|/(1 − |s − 1|) (s = Σq, the very sum qd was divided by)
+            // plus the rounding of each division (u of double, counted twice).
             sce.CrossEntropyProbabilityGradient(p, q, outT);
             var pt = Fp<T>.ToDouble(p);
-            Ref.SoftmaxCrossEntropy.ProbabilityGradient(pt, qd, expected);
-            double defect = Math.Abs(qt.Sum() - 1), shift = defect / (1 - defect);
-            var probabilityBound = Sum(GradientAccuracy.ProbabilityGradient<T>(pt, qt), GradientAccuracy.ProbabilityGradient<double>(pt, qd));
+            bool asGiven = typeof(T) == typeof(double);
+            Ref.SoftmaxCrossEntropy.ProbabilityGradient(pt, asGiven ? qt : qd, expected);
+            double defect = Math.Abs(qt.Sum() - 1), shift = asGiven ? 0 : defect / (1 - defect) + 2 * Fp<double>.U;
+            var probabilityBound = Sum(GradientAccuracy.ProbabilityGradient<T>(pt, qt), GradientAccuracy.ProbabilityGradient<double>(pt, asGiven ? qt : qd));
             for (int i = 0; i < n; i++) probabilityBound[i] += 1.01 * shift * Math.Abs(expected[i]);
             Report("∂L/∂ŷ = −y/ŷ", type, n, WorstRatio(Fp<T>.ToDouble(outT), expected, probabilityBound));
 
