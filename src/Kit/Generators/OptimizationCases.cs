@@ -214,3 +214,45 @@ public static class OptimizationCases<T> where T : unmanaged, IFloatingPointIeee
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
+
+/// <summary>
+/// The fixed corpus of the teacher-forced training check (spec/optimization.md, <c>OPT-SEQ-TRAINING</c>):
+/// a few lines over ten characters, read as one token sequence of a character bigram model.
+/// </summary>
+public static class OptimizationCorpus
+{
+    public const string Text = """
+        the cat sat on the mat
+        a cat has a hat
+        the hat on the cat
+        as the man sat on a mat
+        the man has a cat
+        """;
+
+    /// <summary>The distinct characters in order (space included; line breaks read as spaces).</summary>
+    public static char[] Vocabulary { get; } = Normalised.Distinct().Order().ToArray();
+
+    /// <summary>x₀ … x_T, the characters' indices in <see cref="Vocabulary"/>.</summary>
+    public static int[] Tokens { get; } = Normalised.Select(ch => Array.IndexOf(Vocabulary, ch)).ToArray();
+
+    private static string Normalised => string.Join(' ', Text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// The bigram sequence loss with b = 0 as a softmax regression: row t of X is e_{x_{t−1}} (d = V), row t of Y is
+    /// e_{xₜ} (K = V), N = T. Then L_regression(W) = L_sequence(W, b = 0) (<c>SEQ-DEF</c>), and σ_max(X)² is the largest
+    /// count of a context.
+    /// </summary>
+    public static RegressionCase<T> AsRegression<T>(double lambda) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int v = Vocabulary.Length, steps = Tokens.Length - 1;
+        var x = new T[steps * v];
+        var y = new T[steps * v];
+        for (int t = 1; t <= steps; t++)
+        {
+            x[(t - 1) * v + Tokens[t - 1]] = T.One;
+            y[(t - 1) * v + Tokens[t]] = T.One;
+        }
+        int maxCount = Tokens[..^1].GroupBy(a => a).Max(g => g.Count());
+        return new RegressionCase<T>(x, y, v, v, Fp<T>.From(lambda), new T[v * v], Math.Sqrt(maxCount), double.NaN, "bigram corpus");
+    }
+}
