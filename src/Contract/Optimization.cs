@@ -80,7 +80,8 @@ public interface ISoftmaxRegressionOptimizer<T>
     /// <summary>
     /// One damped Newton step: a direction p with ‖H p + g‖ ≤ min(½, ‖g‖)·‖g‖ (g = ∇L(W), H = ∇²L(W);
     /// an exact solve or conjugate gradients), then backtracking from t = 1 by halving until the Armijo
-    /// condition L(W + t p) ≤ L(W) + c·t·⟨g, p⟩ holds, c = <see cref="NewtonLineSearch.SufficientDecrease"/>.
+    /// condition L(W + t p) ≤ L(W) + c·t·⟨g, p⟩ + ε_f holds, c = <see cref="NewtonLineSearch.SufficientDecrease"/>,
+    /// ε_f = <see cref="NewtonLineSearch.RoundingAllowanceUlps"/>·u·|L(W)|.
     /// Writes W⁺ = W + t p into next and returns t (1 when g = 0 and next = W).
     /// Spec: <c>OPT-NEWTON-STEP</c>, <c>OPT-NEWTON-GLOBAL</c>, <c>OPT-NEWTON-QUADRATIC</c>.
     /// </summary>
@@ -92,6 +93,13 @@ public static class NewtonLineSearch
 {
     /// <summary>Armijo's c = 10⁻⁴.</summary>
     public const double SufficientDecrease = 1e-4;
+
+    /// <summary>
+    /// The Armijo test allows an increase of ε_f = 64·u·|L(W)| (u the unit roundoff of the arithmetic that evaluates L),
+    /// the rounding of the two loss evaluations it compares (Hager and Zhang's approximate-Wolfe allowance): without it a
+    /// line search stalls where the decrease c·t·⟨g, p⟩ falls below the rounding of L, long before ‖g‖ reaches 10⁻¹⁰.
+    /// </summary>
+    public const double RoundingAllowanceUlps = 64;
 
     /// <summary>At most this many halvings (t ≥ 2⁻⁶⁰); past them the step is t = 0 (next = W).</summary>
     public const int MaxHalvings = 60;

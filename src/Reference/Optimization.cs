@@ -143,7 +143,7 @@ public static class SoftmaxRegression
 
     /// <summary>
     /// Backtracking from t = 1, halving, until L(W + t p) ≤ L(W) + c·t·⟨∇L(W), p⟩, c = 10⁻⁴ (at most 60
-    /// halvings, else t = 0). Writes W + t p and returns t. Spec: <c>OPT-NEWTON-STEP</c>.
+    /// halvings, else t = 0), allowing ε_f = 64u|L(W)| of rounding. Writes W + t p and returns t. Spec: <c>OPT-NEWTON-STEP</c>.
     /// </summary>
     public static double ArmijoBacktracking(SoftmaxRegressionProblem<double> p, ReadOnlySpan<double> w, ReadOnlySpan<double> direction, Span<double> next)
     {
@@ -158,7 +158,7 @@ public static class SoftmaxRegression
         for (int halving = 0; halving <= NewtonLineSearch.MaxHalvings; halving++, t /= 2)
         {
             for (int e = 0; e < m; e++) trial[e] = w[e] + t * direction[e];
-            if (Loss(p, trial) <= loss + NewtonLineSearch.SufficientDecrease * t * slope)
+            if (Loss(p, trial) <= loss + NewtonLineSearch.SufficientDecrease * t * slope + NewtonLineSearch.RoundingAllowanceUlps * Math.ScaleB(1.0, -53) * Math.Abs(loss))
             {
                 trial.CopyTo(next);
                 return t;

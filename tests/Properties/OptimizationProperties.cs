@@ -197,26 +197,56 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
     [ForEachImplementation, Spec("OPT-NEWTON-QUADRATIC"), Requires(typeof(ISoftmaxRegression<>), typeof(ISoftmaxRegressionOptimizer<>))]
     public void Newton_converges_quadratically_near_the_optimum(string implementation)
     {
-        int measured = 0, cases = 0;
+        int gated = 0, cases = 0;
+        var orders = new System.Collections.Concurrent.ConcurrentBag<double>();
         Check(implementation, OptimizationCases<T>.Problems, (impl, c) =>
         {
             Interlocked.Increment(ref cases);
-            var run = RunNewton(impl, c, MaxNewtonIterations);
-            // the last three exact gradient norms above 100× the target, the last two of them after full steps
-            var g = run.GradientNorms;
-            double floor = 100 * run.Target;
-            for (int k = g.Count - 1; k >= 2; k--)
+            var p = RegressionAccuracy.Of(c);
+            double mu = c.StrongConvexity, lipschitz = HessianLipschitz(c);
+            // Inside ‖g‖ ≤ η₁ = min(½, 3(1 − 2c)μ²/2M) (half of Boyd and Vandenberghe's 9.5.3 radius, for the inexact direction)
+            // backtracking takes t = 1 and ‖g⁺‖ ≤ ‖Hp + g‖ + (M/2)‖p‖² ≤ ‖g‖² + ν + (M/2)‖p‖², with ‖p‖ ≤ (‖g‖ + ‖g‖² + ν)/μ.
+            double radius = Math.Min(0.5, 3 * (1 - 2 * NewtonLineSearch.SufficientDecrease) * mu * mu / (2 * lipschitz));
+            var w = c.W0;
+            var norms = new List<double>();
+            bool inside = false;
+            for (int k = 0; k < MaxNewtonIterations; k++)
             {
-                if (!(g[k] > floor && run.Steps[k - 1] == 1 && run.Steps[k - 2] == 1 && g[k - 1] < 1 && g[k - 1] < g[k - 2])) continue;
-                double order = Math.Log(g[k] / g[k - 1]) / Math.Log(g[k - 1] / g[k - 2]);
-                Interlocked.Increment(ref measured);
-                return Verdict.AtLeast($"order ln(gₖ₊₁/gₖ)/ln(gₖ/gₖ₋₁) from ‖∇L‖ = {Show.Number(g[k - 2])}, {Show.Number(g[k - 1])}, {Show.Number(g[k])}", order, 1.8);
+                var wd = Fp<T>.ToDouble(w);
+                var g = RegressionAccuracy.ExactGradient(p, wd);
+                double gn = RegressionAccuracy.Norm(g);
+                norms.Add(gn);
+                if (gn <= RegressionAccuracy.GradientTarget<T>(p, wd, c.Smoothness)) break;
+                var next = new T[c.Parameters];
+                double t = Fp<T>.ToDouble(impl.As<ISoftmaxRegressionOptimizer<T>>().NewtonStep(c.Problem, w, next));
+                if (gn <= radius)
+                {
+                    if (!inside) { inside = true; Interlocked.Increment(ref gated); }
+                    var nd = Fp<T>.ToDouble(next);
+                    var step = nd.Select((x, e) => x - wd[e]).ToArray();
+                    double nu = ResidualSlack(c, p, wd, g, nd, step);
+                    double pn = RegressionAccuracy.Norm(step);
+                    double gNext = RegressionAccuracy.Norm(RegressionAccuracy.ExactGradient(p, nd));
+                    double bound = gn * gn + nu + lipschitz / 2 * pn * pn + c.Smoothness * U * RegressionAccuracy.Norm(nd)
+                                 + RegressionAccuracy.Norm(RegressionAccuracy.Gradient<double>(p, nd));
+                    var v = Verdict.That(t == 1, $"Newton step {k} at ‖∇L‖ = {Show.Number(gn)} ≤ η₁ = {Show.Number(radius)} took t = {Show.Number(t)}, not 1")
+                          & Verdict.AtMost($"Newton step {k}: ‖p‖ vs (‖g‖ + ‖g‖² + ν)/μ", pn, (gn + gn * gn + nu) / mu * (1 + 1e-12))
+                          & Verdict.AtMost($"Newton step {k}: ‖∇L(W⁺)‖ vs ‖∇L‖² + ν + (M/2)‖p‖² (‖∇L‖ = {Show.Number(gn)}, M = {Show.Number(lipschitz)})", gNext, bound);
+                    if (!v.Holds) return v;
+                }
+                w = next;
             }
-            return Verdict.That(run.Converged, $"no three full-step gradient norms above {Show.Number(floor)} to estimate an order from; converged in {run.Iterations} steps");
+            for (int k = norms.Count - 1; k >= 2; k--)
+                if (norms[k] > 0 && norms[k - 1] <= radius && norms[k - 1] < norms[k - 2])
+                {
+                    orders.Add(Math.Log(norms[k] / norms[k - 1]) / Math.Log(norms[k - 1] / norms[k - 2]));
+                    break;
+                }
+            return Verdict.That(true, $"{norms.Count(g => g <= radius)} steps inside η₁ = {Show.Number(radius)}");
         });
-        Output.WriteLine($"order measured on {measured} of {cases} cases (the others converged in too few steps above the floor)");
-        if (typeof(T) == typeof(double) && measured == 0)
-            throw new SpecViolationException(["OPT-NEWTON-QUADRATIC"], implementation, $"no case of {cases} gave three full-step gradient norms above the floor: the order was never measured.");
+        Output.WriteLine($"{gated} of {cases} cases reached the quadratic region; estimated orders there: {string.Join(", ", orders.Order().Select(o => o.ToString("F2")))}");
+        if (typeof(T) == typeof(double) && gated == 0)
+            throw new SpecViolationException(["OPT-NEWTON-QUADRATIC"], implementation, $"none of {cases} cases reached ‖∇L‖ ≤ η₁: the clause was never exercised.");
     }
 
     // ---- the two methods together ----
@@ -421,7 +451,7 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
             var nd = Fp<T>.ToDouble(next);
             double before = RegressionAccuracy.ExactLoss(p, wd), after = RegressionAccuracy.ExactLoss(p, nd);
             if (monotone.Holds)
-                monotone = Verdict.AtMost($"Newton step {k}: L(W⁺) vs L(W)", after, before + LossBound(p, wd) + LossBound(p, nd));
+                monotone = Verdict.AtMost($"Newton step {k}: L(W⁺) vs L(W)", after, before + LossBound(p, wd) + LossBound(p, nd) + NewtonLineSearch.RoundingAllowanceUlps * U * Math.Abs(before));
             w = next;
         }
     }
@@ -479,20 +509,50 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
         double roundingOfStep = 0;
         for (int e = 0; e < m; e++) roundingOfStep += (gBound[e] + Math.Abs(g[e])) * (Math.Abs(step[e]) * Fp<T>.U + Fp<T>.U * Math.Abs(next[e]));
         double armijoSlack = LossBound(p, w) + LossBound(p, next) + NewtonLineSearch.SufficientDecrease * (roundingOfStep + RegressionAccuracy.DotError(g, step))
-                           + Accuracy.Gamma(3, Fp<double>.U) * Math.Abs(before);
+                           + Accuracy.Gamma(3, Fp<double>.U) * Math.Abs(before) + NewtonLineSearch.RoundingAllowanceUlps * U * Math.Abs(before);
         var verdict = Verdict.AtMost($"Newton step {k} (t = {Show.Number(t)}): L(W⁺) − L(W) vs c⟨∇L, W⁺ − W⟩", after - before,
                                      NewtonLineSearch.SufficientDecrease * slope + armijoSlack);
         if (!verdict.Holds || t != 1) return verdict;
         var h = RegressionAccuracy.ExactHessian(p, w);
         var hp = RegressionAccuracy.MatrixVector(h, step);
         var residual = hp.Select((x, e) => x + g[e]).ToArray();
-        double gn = RegressionAccuracy.Norm(g), gb = RegressionAccuracy.Norm(gBound);
-        double hpBound = RegressionAccuracy.Norm(RegressionAccuracy.HessianVectorProduct<T>(p, w, step))
-                       + RegressionAccuracy.Norm(RegressionAccuracy.MatrixVector(RegressionAccuracy.Hessian<double>(p, w), step.Select(Math.Abs).ToArray()));
-        double solver = Accuracy.Gamma(3 * m + 1, Fp<T>.U) * m * c.Smoothness * RegressionAccuracy.Norm(step);
-        double bound = Math.Min(0.5, gn) * (gn + gb) + hpBound + gb + solver + c.Smoothness * Fp<T>.U * RegressionAccuracy.Norm(next)
-                     + Accuracy.Gamma(m + 2, Fp<double>.U) * (RegressionAccuracy.Norm(RegressionAccuracy.MatrixVector(h.Select(Math.Abs).ToArray(), step.Select(Math.Abs).ToArray())) + gn);
+        double gn = RegressionAccuracy.Norm(g);
+        double bound = Math.Min(0.5, gn) * gn + ResidualSlack(c, p, w, g, next, step);
         return Verdict.AtMost($"Newton step {k}: ‖H p + ∇L‖ vs min(½, ‖∇L‖)‖∇L‖ (‖∇L‖ = {Show.Number(gn)})", RegressionAccuracy.Norm(residual), bound);
+    }
+
+    /// <summary>
+    /// ν, what rounding adds to ‖Hp + g‖ beyond the forcing term: min(½, ‖g‖)‖B_G‖ + ‖B_{Hp}‖ + ‖B_G‖ + the solver's backward error
+    /// γ_{3m+1}·m·L̄‖p‖ (Cholesky, Higham Thm 10.4) + L̄·u‖W⁺‖ (rounding W + p into T) + the float64 products of the check.
+    /// </summary>
+    private static double ResidualSlack(RegressionCase<T> c, RegressionAccuracy.Data p, double[] w, double[] g, double[] next, double[] step)
+    {
+        int m = c.Parameters;
+        double gn = RegressionAccuracy.Norm(g), gb = RegressionAccuracy.Norm(RegressionAccuracy.Gradient<T>(p, w));
+        var absStep = step.Select(Math.Abs).ToArray();
+        double hpBound = RegressionAccuracy.Norm(RegressionAccuracy.HessianVectorProduct<T>(p, w, step))
+                       + RegressionAccuracy.Norm(RegressionAccuracy.MatrixVector(RegressionAccuracy.Hessian<double>(p, w), absStep));
+        double solver = Accuracy.Gamma(3 * m + 1, U) * m * c.Smoothness * RegressionAccuracy.Norm(step);
+        var absH = RegressionAccuracy.ExactHessian(p, w).Select(Math.Abs).ToArray();
+        return Math.Min(0.5, gn) * gb + hpBound + gb + solver + c.Smoothness * U * RegressionAccuracy.Norm(next)
+             + Accuracy.Gamma(m + 2, Fp<double>.U) * (RegressionAccuracy.Norm(RegressionAccuracy.MatrixVector(absH, absStep)) + gn);
+    }
+
+    /// <summary>
+    /// M ≥ sup ‖∇³L[v, v, v]‖ over unit v, the Lipschitz constant of the Hessian: (1/N_c)Σₙ R(Vᵀxₙ)³/(6√3) with the range
+    /// R(a) ≤ √2‖a‖₂ ≤ √2‖xₙ‖ (<c>ACC-FD</c>'s third-derivative bound of the cross-entropy from logits).
+    /// </summary>
+    private static double HessianLipschitz(RegressionCase<T> c)
+    {
+        var p = RegressionAccuracy.Of(c);
+        double sum = 0;
+        for (int n = 0; n < c.Samples; n++)
+        {
+            if (!p.IsCounted(n)) continue;
+            double r = Math.Sqrt(2) * RegressionAccuracy.Norm(c.XD.AsSpan(n * c.D, c.D));
+            sum += r * r * r / (6 * Math.Sqrt(3));
+        }
+        return sum / Math.Max(1, p.Counted) * (1 + 1e-12) + 1e-300;
     }
 
     /// <summary>K = 2, d = 1, N = 1, x = 1, y = (0.7, 0.3), W₀ = 0, λ = 2⁻²⁰: ∇L(0) = (−0.2, 0.2) is the top eigenvector of H(0), eigenvalue ½ + λ = L̄.</summary>

@@ -99,9 +99,16 @@ public static class OptimizationCases<T> where T : unmanaged, IFloatingPointIeee
             if (ignored) continue;
             if (labels == "soft")
             {
+                // multiples of 2⁻¹² with the last entry 1 − Σ the others: each row sums to exactly 1 in float and double
                 var w = p.Select(v => v + 0.05 * rng.NextDouble()).ToArray();
-                var row = Generate<T>.Normalise(w);
-                row.CopyTo(y, r * k);
+                double total = w.Sum(), acc = 0;
+                for (int j = 0; j < k - 1; j++)
+                {
+                    double q = Math.Floor(w[j] / total * 4096) / 4096;
+                    y[r * k + j] = Fp<T>.From(q);
+                    acc += q;
+                }
+                y[r * k + k - 1] = Fp<T>.From(1 - acc);
             }
             else
             {

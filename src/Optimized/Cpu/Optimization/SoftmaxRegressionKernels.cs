@@ -205,7 +205,8 @@ internal static class SoftmaxRegressionKernels<T> where T : unmanaged, IFloating
         for (int e = 0; e < x.Length; e++) x[e] = double.CreateChecked(p.Inputs[e]);
         var y = new double[yT.Length];
         for (int e = 0; e < y.Length; e++) y[e] = double.CreateChecked(yT[e]);
-        double tolerance = Math.Min(0.5, gnorm) * gnorm;
+        // The contract's forcing term is min(½, ‖g‖); 10⁻³ of it costs a few CG iterations and keeps the constant of the quadratic phase small.
+        double tolerance = 1e-3 * Math.Min(0.5, gnorm) * gnorm;
 
         var dir = new double[m];
         var r = new double[m];
@@ -232,12 +233,15 @@ internal static class SoftmaxRegressionKernels<T> where T : unmanaged, IFloating
         }
 
         double slope = Dot(gd, dir);
+        // The line search evaluates L in float64 (for T = float too), so that it can see decreases down to 2⁻⁵³|L|.
+        double lossD = LossInDouble(p, x, w);
+        double allowance = NewtonLineSearch.RoundingAllowanceUlps * Math.ScaleB(1.0, -53) * Math.Abs(lossD);
         var trial = new T[m];
         double t = 1;
         for (int halving = 0; halving <= NewtonLineSearch.MaxHalvings; halving++, t /= 2)
         {
             for (int e = 0; e < m; e++) trial[e] = w[e] + T.CreateChecked(t * dir[e]);
-            if (double.CreateChecked(Loss(p, trial)) <= double.CreateChecked(loss) + NewtonLineSearch.SufficientDecrease * t * slope)
+            if (LossInDouble(p, x, trial) <= lossD + NewtonLineSearch.SufficientDecrease * t * slope + allowance)
             {
                 trial.CopyTo(next);
                 return T.CreateChecked(t);
@@ -245,6 +249,31 @@ internal static class SoftmaxRegressionKernels<T> where T : unmanaged, IFloating
         }
         w.CopyTo(next);
         return T.Zero;
+    }
+
+    /// <summary>L(W) for W in T, evaluated in float64 from the float64 copy of X.</summary>
+    private static double LossInDouble(SoftmaxRegressionProblem<T> p, double[] x, ReadOnlySpan<T> wT)
+    {
+        int d = p.Features, k = p.Classes, counted = Counted(p);
+        var w = new double[wT.Length];
+        for (int e = 0; e < w.Length; e++) w[e] = double.CreateChecked(wT[e]);
+        var z = new double[k];
+        double data = 0;
+        for (int n = 0; n < p.Samples; n++)
+        {
+            var y = p.Targets.Slice(n * k, k);
+            if (!IsCounted(y)) continue;
+            SoftmaxRegressionKernels<double>.Logits(x.AsSpan(n * d, d), w, k, z);
+            double max = double.NegativeInfinity;
+            foreach (var v in z) max = Math.Max(max, v);
+            double sum = 0;
+            foreach (var v in z) sum += Math.Exp(v - max);
+            double lse = max + Math.Log(sum);
+            for (int j = 0; j < k; j++) if (y[j] != T.Zero) data += double.CreateChecked(y[j]) * (lse - z[j]);
+        }
+        double penalty = 0;
+        foreach (var v in w) penalty += v * v;
+        return (counted > 0 ? data / counted : 0) + double.CreateChecked(p.Lambda) / 2 * penalty;
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
