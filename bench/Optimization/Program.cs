@@ -94,7 +94,7 @@ Line();
         (w, next) = (next, w);
     }
     var newton = Run("Newton", c, (x, n) => Ref.SoftmaxRegression.NewtonStep(c.ProblemD, x, n), 60);
-    Line($"V = {v}, T = {tokens.Length - 1}. GD (η = 1/L̄ = {eta:G4}): L from {losses[0]:F6} to {losses[^1]:F6} in {losses.Count - 1} steps, never rising: {losses.Zip(losses.Skip(1)).All(p => p.Second <= p.First)}.");
+    Line($"V = {v}, T = {tokens.Length - 1}. GD (η = 1/L̄ = {eta:G4}): L from {losses[0]:F6} to {losses[^1]:F6} in {losses.Count - 1} steps; largest rise between steps {losses.Zip(losses.Skip(1)).Max(p => p.Second - p.First):E2} (steps with a rise: {losses.Zip(losses.Skip(1)).Count(p => p.Second > p.First)}; 2⁻⁵³·L = {losses[^1] * Math.ScaleB(1.0, -53):E2}).");
     Line($"Newton: L* = {newton.Loss[^1]:F6} in {newton.Gradient.Count - 1} steps; ‖W_GD − W_Newton‖ = {RegressionAccuracy.Norm(w.Zip(newton.Final, (a, b) => a - b).ToArray()):E2}.");
     Line($"At every GD step the regression's loss and gradient equal the sequence loss's (1/T)Σₜ e_{{x_{{t−1}}}}(ŷₜ − yₜ)ᵀ + λW within {worst:E2}.");
 }
