@@ -71,7 +71,7 @@ internal sealed class TorchRegression<T>(Device device) where T : unmanaged, IFl
     private static Tensor Hvp(Tensor x, Tensor y, Tensor w, double lambda, Tensor v)
     {
         var loss = Loss(x, y, w, lambda);
-        var g = torch.autograd.grad([loss], [w], create_graph: true)[0];
+        var g = torch.autograd.grad([loss], [w], retain_graph: true, create_graph: true)[0];
         return torch.autograd.grad([(g * v).sum()], [w])[0];
     }
 
@@ -90,7 +90,7 @@ internal sealed class TorchRegression<T>(Device device) where T : unmanaged, IFl
     private static Tensor DenseHessian(Tensor x, Tensor y, Tensor w, double lambda, int m)
     {
         var loss = Loss(x, y, w, lambda);
-        var g = torch.autograd.grad([loss], [w], create_graph: true)[0].reshape(m);
+        var g = torch.autograd.grad([loss], [w], retain_graph: true, create_graph: true)[0].reshape(m);
         var rows = new Tensor[m];
         for (int c = 0; c < m; c++)
             rows[c] = torch.autograd.grad([g[c]], [w], retain_graph: true)[0].reshape(m);
