@@ -63,6 +63,32 @@ public abstract class OptimizationConformance<T>(ITestOutputHelper output, param
                 Agreement.Plus(RegressionAccuracy.GradientStep<T>(p, c.W0D, etaD), RegressionAccuracy.GradientStep<double>(p, c.W0D, etaD)));
         });
 
+    [ForEachImplementation, Spec("OPT-LOSS"), Requires(typeof(ISoftmaxRegressionOptimizer<>))]
+    public void Bad_problems_are_rejected_before_any_output_is_written(string implementation) =>
+        Expect(implementation, "λ = 0, λ = NaN, NaN in X, X not a multiple of d, a target row summing to 2, W too short", impl =>
+        {
+            T[] x = [T.One, T.Zero, T.Zero, T.One], y = [T.One, T.Zero, T.Zero, T.One], w = new T[4];
+            T[] nan = [T.NaN, T.Zero, T.Zero, T.One], ragged = [T.One, T.Zero, T.Zero], two = [T.One, T.One, T.Zero, T.One];
+            var reg = impl.As<ISoftmaxRegression<T>>();
+            var opt = impl.As<ISoftmaxRegressionOptimizer<T>>();
+            var verdict = Verdict.Pass;
+            foreach (var (what, inputs, targets, lambda, weights) in new (string, T[], T[], T, T[])[]
+                     {
+                         ("λ = 0", x, y, T.Zero, w), ("λ = NaN", x, y, T.NaN, w), ("NaN in X", nan, y, T.One, w),
+                         ("X of length 3 with d = 2", ragged, y, T.One, w), ("a target row summing to 2", x, two, T.One, w),
+                         ("W of length 3", x, y, T.One, new T[3]),
+                     })
+            {
+                var gradient = Agreement.Filled<T>(4, Agreement.Sentinel);
+                var next = Agreement.Filled<T>(4, Agreement.Sentinel);
+                verdict &= Verdict.Throws<ArgumentException>($"LossAndGradient with {what}", () => reg.LossAndGradient(new(inputs, targets, 2, 2, lambda), weights, gradient))
+                         & Verdict.Throws<ArgumentException>($"NewtonStep with {what}", () => opt.NewtonStep(new(inputs, targets, 2, 2, lambda), weights, next))
+                         & Agreement.Exactly($"gradient after {what}", Fp<T>.ToDouble(gradient), Enumerable.Repeat(Agreement.Sentinel, 4).ToArray())
+                         & Agreement.Exactly($"next after {what}", Fp<T>.ToDouble(next), Enumerable.Repeat(Agreement.Sentinel, 4).ToArray());
+            }
+            return verdict;
+        });
+
     [ForEachImplementation, Spec("OPT-SAME-MINIMISER"), Requires(typeof(ISoftmaxRegressionOptimizer<>))]
     public void Newton_reaches_the_reference_minimiser(string implementation) =>
         Check(implementation, OptimizationCases<T>.Problems, (impl, c) =>
