@@ -52,3 +52,7 @@ public sealed class SampleSoftmaxConformanceDouble(ITestOutputHelper o) : Softma
 public sealed class SampleSoftmaxCrossEntropyConformanceDouble(ITestOutputHelper o) : SoftmaxCrossEntropyConformance<double>(o, new SampleKernels());
 public sealed class SampleSoftmaxCrossEntropyPropertiesDouble(ITestOutputHelper o) : SoftmaxCrossEntropyProperties<double>(o, new SampleKernels());
 public sealed class SampleSoftmaxPropertiesDouble(ITestOutputHelper o) : SoftmaxProperties<double>(o, new SampleKernels());
+public sealed class SampleOptimizationConformanceFloat(ITestOutputHelper o) : OptimizationConformance<float>(o, new SampleKernels());
+public sealed class SampleOptimizationPropertiesFloat(ITestOutputHelper o) : OptimizationProperties<float>(o, new SampleKernels());
+public sealed class SampleOptimizationConformanceDouble(ITestOutputHelper o) : OptimizationConformance<double>(o, new SampleKernels());
+public sealed class SampleOptimizationPropertiesDouble(ITestOutputHelper o) : OptimizationProperties<double>(o, new SampleKernels());

@@ -9,7 +9,8 @@ public sealed class ReferenceImplementation :
     IEntropy<double>, ICrossEntropy<double>, IKlDivergence<double>,
     ISoftmax<double>, ISoftmaxJacobian<double>,
     ISoftmaxCrossEntropy<double>, IBatchedSoftmaxCrossEntropy<double>, IBinaryCrossEntropy<double>,
-    ILinearLayer<double>, ISequenceLoss<double>
+    ILinearLayer<double>, ISequenceLoss<double>,
+    ISoftmaxRegression<double>, ISoftmaxRegressionOptimizer<double>
 {
     /// <inheritdoc/>
     public string Name => "Reference";
@@ -71,4 +72,24 @@ public sealed class ReferenceImplementation :
     public double LossAndGradients(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias,
                                    double lambda, Span<double> weightGradient, Span<double> biasGradient) =>
         SequenceLoss.LossAndGradients(tokens, vocabulary, weights, bias, lambda, weightGradient, biasGradient);
+
+    /// <inheritdoc/>
+    public double LossAndGradient(SoftmaxRegressionProblem<double> problem, ReadOnlySpan<double> weights, Span<double> gradient) =>
+        SoftmaxRegression.LossAndGradient(problem, weights, gradient);
+
+    /// <inheritdoc/>
+    public void Hessian(SoftmaxRegressionProblem<double> problem, ReadOnlySpan<double> weights, Span<double> hessian) =>
+        SoftmaxRegression.Hessian(problem, weights, hessian);
+
+    /// <inheritdoc/>
+    public void HessianVectorProduct(SoftmaxRegressionProblem<double> problem, ReadOnlySpan<double> weights, ReadOnlySpan<double> direction, Span<double> product) =>
+        SoftmaxRegression.HessianVectorProduct(problem, weights, direction, product);
+
+    /// <inheritdoc/>
+    public double GradientDescentStep(SoftmaxRegressionProblem<double> problem, ReadOnlySpan<double> weights, double stepSize, Span<double> next) =>
+        SoftmaxRegression.GradientDescentStep(problem, weights, stepSize, next);
+
+    /// <inheritdoc/>
+    public double NewtonStep(SoftmaxRegressionProblem<double> problem, ReadOnlySpan<double> weights, Span<double> next) =>
+        SoftmaxRegression.NewtonStep(problem, weights, next);
 }

@@ -6,7 +6,7 @@ namespace LossConformance.Optimized.Torch;
 /// expressions. The parameterless constructor picks the device like torch code usually does: CUDA
 /// when available, else CPU; <c>CONFORMANCE_TORCH_DEVICE=cpu|cuda</c> forces one.
 /// </summary>
-public sealed class TorchImplementation :
+public sealed partial class TorchImplementation :
     INamedImplementation, IConditionalImplementation, IKnownDeviations,
     IEntropy<float>, IEntropy<double>, ICrossEntropy<float>, ICrossEntropy<double>,
     IKlDivergence<float>, IKlDivergence<double>,
