@@ -7,8 +7,10 @@ namespace LossConformance.Kit;
 /// <summary>
 /// Turns one <see cref="ForEachImplementationAttribute"/> method into one test case per
 /// implementation of the concrete suite class: a runnable case where the implementation has
-/// every required capability, a skipped case naming the missing capability otherwise, or the
-/// reason an <see cref="IConditionalImplementation"/> gives for not running here (no GPU).
+/// every required capability, a skipped case naming the missing capability otherwise. An
+/// <see cref="IConditionalImplementation"/> that does not run here (no GPU) gets no case when the test
+/// project has a <see cref="ImplementationsNotRunHere"/> class, which skips it once with the reason;
+/// otherwise (a project without one) one skipped case per test, with the reason.
 /// </summary>
 public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
 {
@@ -31,12 +33,16 @@ public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink)
                 $"Could not construct suite {suiteType.Name} to list its implementations: {inner.GetType().Name}: {inner.Message}")];
         }
 
+        bool reportedOnce = ImplementationsNotRunHere.IsSubclassedIn(suiteType.Assembly);
         var cases = new List<IXunitTestCase>();
         foreach (var impl in suite.Implementations)
         {
             var missing = Capabilities.Missing(impl, Capabilities.RequiredBy(method, suiteType, suite.ElementType));
             object[] args = [impl.Name];
-            string? skip = impl.Instance is IConditionalImplementation { ReasonToSkip: { } reason } ? $"{impl.Name} does not run here: {reason}"
+            string? notHere = ImplementationsNotRunHere.ReasonToSkip(impl);
+            // Where the project has a NotRunHere class, it reports such an implementation once instead of once per test.
+            if (notHere is not null && reportedOnce) continue;
+            string? skip = notHere is not null ? $"{impl.Name} does not run here: {notHere}"
                 : missing.Count > 0 ? $"{impl.Name} does not implement {string.Join(", ", missing.Select(Capabilities.Describe))}"
                 : null;
             cases.Add(skip is null
