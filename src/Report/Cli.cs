@@ -68,7 +68,14 @@ public static class Cli
         spec.SetAction(parse => Spec(console, parse.GetValue(specRoot), parse.GetValue(write)));
         command.Subcommands.Add(spec);
 
-        return command.Parse(args).Invoke();
+        var parsed = command.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) console.WriteLine(error.Message);
+            console.WriteLine("See --help.");
+            return Usage;
+        }
+        return parsed.Invoke();
     }
 
     public sealed record ReportOptions(IReadOnlyList<string> Implementations, int? MaxTest, IReadOnlyList<string> FromResults, double? SearchSeconds,

@@ -31,7 +31,7 @@ public static class ReportBuilder
         var citedBy = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         void Cite(string id, string test) { if (!citedBy.TryGetValue(id, out var s)) citedBy[id] = s = new(StringComparer.Ordinal); s.Add(test); }
         foreach (var c in citations.Citations) foreach (var id in c.ClauseIds) Cite(id, c.Name);
-        foreach (var t in tests) foreach (var id in t.Clauses) Cite(id, t.Test);
+        foreach (var t in tests) foreach (var id in t.Clauses) Cite(id, t.Declared);
 
         var clauseReports = new List<ClauseReport>();
         foreach (var clause in spec.Clauses)
@@ -196,7 +196,11 @@ public static class ReportBuilder
     /// <summary>A TRX result joined with its record (if it ran and the Kit wrote one), and a record without TRX (a shard whose TRX is missing).</summary>
     private sealed record JoinedTest(string Name, string Test, string? Implementation, string? ElementType, string Outcome, string? Reason,
                                      string? Message, IReadOnlyList<string> Clauses, double DurationMs, string? File, TestRecord? Record,
-                                     string? DeviationClause);
+                                     string? DeviationClause, string? DeclaredIn = null)
+    {
+        /// <summary>The test as declared in source (the abstract suite's method), where the sources have it; else as it ran.</summary>
+        public string Declared => DeclaredIn ?? Test;
+    }
 
     private static List<JoinedTest> JoinTests(CitationIndex citations, ResultSet results, List<string> problems)
     {
@@ -234,7 +238,7 @@ public static class ReportBuilder
             var entry = new JoinedTest(result.Name, test, result.Implementation, elementType, outcome,
                                        outcome is "skip" or "deviation" ? result.Message ?? record?.Reason : record?.Reason,
                                        result.Message, clauses, result.DurationMs, citation?.File, record,
-                                       outcome == "deviation" ? DeviationClause(result.Message ?? record?.Reason) : null);
+                                       outcome == "deviation" ? DeviationClause(result.Message ?? record?.Reason) : null, citation?.Name);
             var key = (result.Name, result.Implementation);
             if (joined.TryGetValue(key, out var earlier))
             {
@@ -253,7 +257,7 @@ public static class ReportBuilder
             joined[($"{r.Test}(implementation: \"{r.Implementation}\")", r.Implementation)] = new JoinedTest(
                 $"{r.Test}(implementation: \"{r.Implementation}\")", r.Test, r.Implementation, r.ElementType, outcome, r.Reason,
                 r.Failure?.Message, r.CitedClauses.Count > 0 ? r.CitedClauses : citation?.ClauseIds ?? [], r.DurationMs ?? 0,
-                citation?.File, r, outcome == "deviation" ? DeviationClause(r.Reason) : null);
+                citation?.File, r, outcome == "deviation" ? DeviationClause(r.Reason) : null, citation?.Name);
         }
         return joined.Values.OrderBy(t => t.Test, StringComparer.Ordinal).ThenBy(t => t.Implementation, StringComparer.Ordinal).ToList();
     }

@@ -51,12 +51,12 @@ public static class CheckedByLines
             {
                 // The item from its bullet to the end of its (possibly wrapped) text.
                 int start = markdown.LastIndexOf('\n', Math.Max(0, item.Span.Start - 1)) + 1;
-                int end = item.Span.End + 1;
-                if (markdown[start..end].TrimEnd() != line) edits.Add((start, end, line, id));
+                int end = TextEnd(markdown, start, item.Span.End + 1);
+                if (markdown[start..end] != line) edits.Add((start, end, line, id));
             }
             else if (lists.LastOrDefault() is { } last)
             {
-                int end = last.Span.End + 1;
+                int end = TextEnd(markdown, last.Span.Start, last.Span.End + 1);
                 edits.Add((end, end, "\n" + line, id));
             }
             else
@@ -69,6 +69,14 @@ public static class CheckedByLines
         foreach (var edit in edits.OrderByDescending(e => e.Start))
             text = text[..edit.Start] + edit.Text + text[edit.End..];
         return (text, edits.Select(e => e.Id).ToArray());
+    }
+
+    /// <summary>The end of a block's text without the line breaks and blank lines Markdig counts into its span.</summary>
+    private static int TextEnd(string markdown, int start, int end)
+    {
+        end = Math.Min(end, markdown.Length);
+        while (end > start && char.IsWhiteSpace(markdown[end - 1])) end--;
+        return end;
     }
 
     /// <summary>Writes the regenerated files; returns what was written.</summary>
