@@ -127,7 +127,7 @@ public sealed partial class SuiteRunner(RunOptions options, IAnsiConsole console
                 done++;
                 if (m.Groups[1].Value == "Failed") failed++;
                 var (_, _, implementation) = Results.TrxReader.SplitName(m.Groups[2].Value);
-                current = implementation ?? "";
+                if (implementation is not null) current = implementation;
                 if (done > task.MaxValue) task.MaxValue = done;
                 task.Value = done;
                 Describe();
