@@ -37,15 +37,34 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
 
     /// <summary>
     /// Checks a law on generated cases. On failure throws a <see cref="SpecViolationException"/>
-    /// naming the clauses cited by the calling test, the implementation, T and n, the observed
-    /// value against its bound, the shrunk input, and the command that replays it.
+    /// naming the clause broken (the failing verdict's <see cref="Verdict.Clause"/>, else every clause
+    /// the calling test cites), the implementation, T and n, the observed value against its bound, the
+    /// shrunk input, and the command that replays it. Before the generated cases it replays the test's
+    /// regression corpus (tests/Regressions); after them, with <c>CONFORMANCE_SEARCH_SECONDS</c> set, it
+    /// searches for the input with the largest error/bound (<see cref="WorstCaseSearch"/>). With
+    /// <c>CONFORMANCE_RESULTS</c> set, the test's record collects every verdict.
     /// </summary>
     protected void Check<TCase>(string implementation, Arbitrary<TCase> cases, Func<ImplementationUnderTest, TCase, Verdict> law,
                                 [CallerMemberName] string test = "") where TCase : ICase
     {
         var impl = ImplementationUnderTest.Find(implementation);
         var clauses = ClausesOf(test);
+        var record = RecordOf(test, impl, clauses);
+        try { CheckCases(impl, clauses, record, cases, law, test); }
+        catch (Exception e) { Note(record, e, clauses); throw; }
+    }
+
+    private void CheckCases<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, TestRecord? record, Arbitrary<TCase> cases,
+                                   Func<ImplementationUnderTest, TCase, Verdict> law, string test) where TCase : ICase
+    {
         var deviation = DeclaredDeviation(impl, test, caseName: null);
+        var codec = Mutations.Of(cases);
+        double searchSeconds = Settings.SearchSeconds;
+        var search = searchSeconds > 0 && codec is not null ? new WorstCaseSearch<TCase>(codec, law, impl, Excused) : null;
+        bool Excused(TCase c) => deviation?.Inputs is { } scope && c.Tags.Contains(scope);
+
+        ReplayCorpus(impl, clauses, record, codec, law, test, deviation, Excused);
+
         var runner = new CapturingRunner(Settings.MaxTest, $"{GetType().Name}.{test} [{impl.Name}]", Output);
         var config = Config.Quick.WithMaxTest(Settings.MaxTest).WithRunner(runner).WithName(test);
         if (Settings.Replay is var (seed, gamma))
@@ -63,12 +82,17 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
                 unavailable ??= e;
                 throw;
             }
-            if (!verdict.Holds && deviation?.Inputs is { } scope && c.Tags.Contains(scope))
+            if (!verdict.Holds && Excused(c))
             {
                 // A declared deviation on inputs of this kind: note it and go on, so that every other input is still checked.
                 excused++;
                 firstExcused ??= $"{verdict.Observation}\n  input: {Abbreviate(c.Describe())}";
                 verdict = Verdict.That(true, verdict.Observation);
+            }
+            else
+            {
+                record?.Add(verdict, c.N, c.Describe);
+                search?.Offer(c, verdict);
             }
             var p = verdict.Holds.Label(verdict.Observation);
             foreach (var tag in c.Tags) p = p.Classify(true, tag);
@@ -80,6 +104,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         switch (runner.Result)
         {
             case TestResult.Passed passed:
+                if (record is not null) record.Cases += passed.Item1.NumberOfTests;
                 Output.WriteLine($"{impl.Name} ({Fp<T>.Name}): {test} passed {passed.Item1.NumberOfTests} cases. {Stamps(passed.Item1)}");
                 if (excused > 0)
                     throw new KnownDeviationException(
@@ -88,9 +113,11 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
                         $"Every other generated input conformed ({passed.Item1.NumberOfTests} cases).");
                 if (deviation is not null)   // not strict: generated inputs may miss the deviating region in one run
                     Output.WriteLine($"Declared known deviation from {deviation.Clause} not observed in these {passed.Item1.NumberOfTests} cases.");
+                if (search is not null && search.HasStart) Search(impl, clauses, record, search, codec!, test, deviation, searchSeconds);
                 break;
             case TestResult.Failed failed:
-                var violation = Violation(impl, clauses, test, failed, law);
+                if (record is not null) record.Cases += failed.Item1.NumberOfTests;
+                var violation = Violation(impl, clauses, test, failed, law, record);
                 // A deviation scoped to tagged inputs does not excuse a failure elsewhere.
                 throw deviation is null || deviation.Inputs is not null ? violation : Reproduced(impl, deviation, violation);
             case TestResult.Exhausted exhausted:
@@ -101,16 +128,98 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         }
     }
 
+    /// <summary>Replays the stored regression inputs of this test for T (tests/Regressions/&lt;suite&gt;.&lt;method&gt;.json); the first failure is thrown.</summary>
+    private void ReplayCorpus<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, TestRecord? record, CaseCodec<TCase>? codec,
+                                     Func<ImplementationUnderTest, TCase, Verdict> law, string test, KnownDeviation? deviation, Func<TCase, bool> excused)
+        where TCase : ICase
+    {
+        var entries = RegressionCorpus.Load(TestRecord.SuiteName(GetType()), test).Where(e => e.ElementType == Fp<T>.Name).ToArray();
+        if (entries.Length == 0) return;
+        string file = RegressionCorpus.PathFor(TestRecord.SuiteName(GetType()), test)!;
+        if (codec is null || entries.Any(e => e.CaseType != codec.CaseType))
+            throw new InvalidOperationException($"{file} stores {string.Join(", ", entries.Select(e => e.CaseType).Distinct())} entries, but {test} generates {typeof(TCase).Name} cases{(codec is null ? " that cannot be stored" : $" ({codec.CaseType})")}.");
+        if (record is not null) record.Regressions += entries.Length;
+        for (int k = 0; k < entries.Length; k++)
+        {
+            var c = codec.Restore(entries[k].Values, entries[k].Kind);
+            Verdict verdict;
+            try { verdict = law(impl, c); }
+            catch (ImplementationUnavailableException) { throw; }
+            catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}") with { Ratio = double.PositiveInfinity }; }
+            if (!verdict.Holds && excused(c)) continue;
+            record?.Add(verdict, c.N, c.Describe);
+            if (verdict.Holds) continue;
+            var failing = FailingClauses(verdict, clauses);
+            string replay = ReplayCommand(test, null, impl);
+            var text = new StringBuilder()
+                .AppendLine($"{string.Join(", ", failing)} violated by {impl.Name} ({Fp<T>.Name}), n = {c.N}, on stored regression input {k + 1} of {entries.Length} ({Path.GetFileName(file)}; found by {entries[k].FoundBy}):")
+                .AppendLine($"  {verdict.Observation}")
+                .AppendLine("Input:")
+                .AppendLine(Indent(c.Describe()))
+                .AppendLine("Replay (the corpus is replayed on every run):")
+                .AppendLine($"  {replay}");
+            record?.Fail(failing.Count == 1 ? failing[0] : null, text.ToString(), c.Describe(), null, replay);
+            var violation = new SpecViolationException(failing, impl.Name, text.ToString());
+            throw deviation is null || deviation.Inputs is not null ? violation : Reproduced(impl, deviation, violation);
+        }
+    }
+
+    /// <summary>The worst-case search after a passing run; a ratio above 1 fails the test and is stored in the corpus.</summary>
+    private void Search<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, TestRecord? record, WorstCaseSearch<TCase> search,
+                               CaseCodec<TCase> codec, string test, KnownDeviation? deviation, double seconds) where TCase : ICase
+    {
+        var found = search.Run(TimeSpan.FromSeconds(seconds));
+        var best = found with { Clause = found.Clause ?? (clauses.Count == 1 ? clauses[0] : null) };   // untagged: the test's one clause
+        string? stored = null;
+        if (best.Ratio > 1 && deviation is null)
+        {
+            string suite = TestRecord.SuiteName(GetType());
+            stored = RegressionCorpus.Add(suite, test, new RegressionEntry(Fp<T>.Name, codec.CaseType, codec.Kind(best.Case),
+                codec.Values(best.Case).ToDictionary(kv => kv.Key, kv => kv.Value), best.Clause, best.Ratio,
+                $"the worst-case search on {impl.Name}", DateTime.UtcNow.ToString("O")));
+        }
+        if (record is not null)
+            record.Search = new SearchRecord(best.Clause, best.Ratio, best.Case.Describe(), best.Seconds, best.Evaluations, best.StartRatio,
+                stored is null ? null : Path.GetRelativePath(DropIn.RepositoryRoot() ?? ".", stored).Replace('\\', '/'));
+        Output.WriteLine($"{impl.Name} ({Fp<T>.Name}): {test} search: worst ratio {Show.Number(best.Ratio)} (from {Show.Number(best.StartRatio)}) after {best.Evaluations} evaluations in {best.Seconds:F1} s");
+        if (best.Ratio <= 1) return;
+        var failing = best.Clause is { } one ? [one] : clauses;
+        string replay = ReplayCommand(test, null, impl);
+        var text = new StringBuilder()
+            .AppendLine($"{string.Join(", ", failing)} violated by {impl.Name} ({Fp<T>.Name}), n = {best.Case.N}, on an input the worst-case search found (error/bound = {Show.Number(best.Ratio)}, {best.Evaluations} evaluations):")
+            .AppendLine($"  {best.Verdict.Observation}")
+            .AppendLine("Input:")
+            .AppendLine(Indent(best.Case.Describe()));
+        text.AppendLine(stored is not null ? $"Stored in the regression corpus ({Path.GetFileName(stored)}), which every run replays:" : "Re-run:")
+            .AppendLine($"  {replay}");
+        record?.Fail(failing.Count == 1 ? failing[0] : null, text.ToString(), best.Case.Describe(), null, replay);
+        var violation = new SpecViolationException(failing, impl.Name, text.ToString());
+        throw deviation is null || deviation.Inputs is not null ? violation : Reproduced(impl, deviation, violation);
+    }
+
     /// <summary>Checks one named case (a hard case with a known answer). Failure reports clause, implementation, T, case and observation.</summary>
     protected void Expect(string implementation, string caseName, Func<ImplementationUnderTest, Verdict> check,
                           [CallerMemberName] string test = "")
     {
         var impl = ImplementationUnderTest.Find(implementation);
         var clauses = ClausesOf(test);
+        var record = RecordOf(test, impl, clauses);
+        try { ExpectCase(impl, clauses, record, caseName, check, test); }
+        catch (Exception e) { Note(record, e, clauses); throw; }
+    }
+
+    private void ExpectCase(ImplementationUnderTest impl, IReadOnlyList<string> clauses, TestRecord? record, string caseName,
+                            Func<ImplementationUnderTest, Verdict> check, string test)
+    {
         Verdict verdict;
         try { verdict = check(impl); }
         catch (ImplementationUnavailableException) { throw; }   // cannot run here: not a verdict on this case
         catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}"); }
+        if (record is not null)
+        {
+            record.Cases++;
+            record.Add(verdict, 0, () => caseName);
+        }
         var deviation = DeclaredDeviation(impl, test, caseName);
         if (verdict.Holds)
         {
@@ -118,17 +227,67 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
             if (deviation?.Case is not null) throw NotReproduced(impl, deviation, $"case '{caseName}'");
             return;
         }
+        var failing = FailingClauses(verdict, clauses);
+        string replay = ReplayCommand(test, null, impl);
         var text = new StringBuilder()
-            .AppendLine($"{string.Join(", ", clauses)} violated by {impl.Name} ({Fp<T>.Name}), case '{caseName}':")
+            .AppendLine($"{string.Join(", ", failing)} violated by {impl.Name} ({Fp<T>.Name}), case '{caseName}':")
             .AppendLine($"  {verdict.Observation}")
             .AppendLine("Re-run:")
-            .AppendLine($"  {ReplayCommand(test, null)}");
-        var violation = new SpecViolationException(clauses, impl.Name, text.ToString());
-        if (deviation is null) throw violation;
+            .AppendLine($"  {replay}");
+        var violation = new SpecViolationException(failing, impl.Name, text.ToString());
+        if (deviation is null)
+        {
+            record?.Fail(failing.Count == 1 ? failing[0] : null, violation.Message, caseName, null, replay);
+            throw violation;
+        }
         if (deviation.Case is null) throw Reproduced(impl, deviation, violation);
         // A deviation of one named case: the test's other cases still run; Dispose reports it once they have.
         Output.WriteLine(violation.Message);
-        _reproducedCases.Add(Reproduced(impl, deviation, violation).Message);
+        var reproduced = Reproduced(impl, deviation, violation);
+        record?.Deviation(reproduced.Message);
+        _reproducedCases.Add(reproduced.Message);
+    }
+
+    /// <summary>The clause the failing verdict names, or every clause the test cites when it names none.</summary>
+    private static IReadOnlyList<string> FailingClauses(Verdict verdict, IReadOnlyList<string> cited) =>
+        verdict.FailingClause is { } clause ? [clause] : cited;
+
+    /// <summary>Puts an exception thrown out of Check or Expect into the test's record (once).</summary>
+    private static void Note(TestRecord? record, Exception e, IReadOnlyList<string> clauses)
+    {
+        if (record is null) return;
+        switch (e)
+        {
+            case KnownDeviationException d: record.Deviation(d.Message, excusesFailure: true); break;
+            case SpecViolationException v: record.Fail(v.ClauseIds.Count == 1 ? v.ClauseIds[0] : null, v.Message); break;
+            default: record.Fail(null, $"{e.GetType().Name}: {e.Message}"); break;   // ImplementationUnavailableException among them
+        }
+    }
+
+    private readonly Dictionary<string, TestRecord> _records = new(StringComparer.Ordinal);
+
+    /// <summary>The record of this test on this implementation (one per test instance), or null when neither records nor search are on.</summary>
+    private TestRecord? RecordOf(string test, ImplementationUnderTest impl, IReadOnlyList<string> clauses)
+    {
+        if (Settings.ResultsFolder is null) return null;
+        lock (_records)
+        {
+            string key = test + "\0" + impl.Name;
+            if (!_records.TryGetValue(key, out var record))
+                _records[key] = record = new TestRecord(GetType(), test, impl.Name, Fp<T>.Name, clauses, UlpDistance);
+            return record;
+        }
+    }
+
+    /// <summary>ULP distance in T between observed and expected (rounded to T): the number of T values between them; null if either is not finite.</summary>
+    public static double? UlpDistance(double observed, double expected)
+    {
+        if (!double.IsFinite(observed) || !double.IsFinite(expected)) return null;
+        return typeof(T) == typeof(float)
+            ? Math.Abs((double)((Int128)Ordered32(BitConverter.SingleToInt32Bits((float)observed)) - Ordered32(BitConverter.SingleToInt32Bits((float)expected))))
+            : Math.Abs((double)((Int128)Ordered64(BitConverter.DoubleToInt64Bits(observed)) - Ordered64(BitConverter.DoubleToInt64Bits(expected))));
+        static long Ordered32(int bits) => bits < 0 ? (long)int.MinValue - bits : bits;
+        static long Ordered64(long bits) => bits < 0 ? long.MinValue - bits : bits;
     }
 
     private readonly List<string> _reproducedCases = [];
@@ -137,6 +296,12 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
     public void Dispose()
     {
         GC.SuppressFinalize(this);
+        string? folder = Settings.ResultsFolder;
+        lock (_records)
+        {
+            if (folder is not null) foreach (var record in _records.Values) RecordWriter.Write(folder, record);
+            _records.Clear();
+        }
         if (_reproducedCases.Count > 0)
             throw new KnownDeviationException(string.Join("\n", _reproducedCases) + "\nEvery other case of the test conformed.");
     }
@@ -155,37 +320,65 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
     /// <summary>A declared deviation of a named case did not show: the list is out of date, which is a failure (strict, like xfail(strict=True)).</summary>
     private static SpecViolationException NotReproduced(ImplementationUnderTest impl, KnownDeviation d, string what) =>
         new([d.Clause], impl.Name,
-            $"{impl.Name} ({Fp<T>.Name}) declares a known deviation from {d.Clause} in {d.Test}, but it conformed on {what}. Remove the entry from its known-deviations list. (Declared: {d.Reason})");
+            $"{d.Clause}: {impl.Name} ({Fp<T>.Name}) declares a known deviation from it in {d.Test}, but it conformed on {what}. Remove the entry from its known-deviations list. (Declared: {d.Reason})");
 
     private SpecViolationException Violation<TCase>(ImplementationUnderTest impl, IReadOnlyList<string> clauses, string test,
-                                                    TestResult.Failed failed, Func<ImplementationUnderTest, TCase, Verdict> law) where TCase : ICase
+                                                    TestResult.Failed failed, Func<ImplementationUnderTest, TCase, Verdict> law,
+                                                    TestRecord? record) where TCase : ICase
     {
         var data = failed.Item1;
         var original = (TCase)failed.Item2.Head;
         var shrunk = (TCase)failed.Item3.Head;
         var seed = failed.Item5;
         string observation;
-        try { observation = law(impl, shrunk).Observation; }
+        IReadOnlyList<string> failing = clauses;
+        try
+        {
+            var verdict = law(impl, shrunk);
+            observation = verdict.Observation;
+            failing = FailingClauses(verdict, clauses);
+        }
         catch (Exception e) { observation = $"threw {e.GetType().Name}: {e.Message}"; }
 
+        string replay = ReplayCommand(test, (seed.Seed, seed.Gamma), impl);
         var text = new StringBuilder()
-            .AppendLine($"{string.Join(", ", clauses)} violated by {impl.Name} ({Fp<T>.Name}), n = {shrunk.N}:")
+            .AppendLine($"{string.Join(", ", failing)} violated by {impl.Name} ({Fp<T>.Name}), n = {shrunk.N}:")
             .AppendLine($"  {observation}")
             .AppendLine($"Shrunk input ({data.NumberOfShrinks} shrinks, failing case {data.NumberOfTests} of the run):")
             .AppendLine(Indent(shrunk.Describe()));
         if (data.NumberOfShrinks > 0)
             text.AppendLine($"Original input (n = {original.N}):").AppendLine(Indent(original.Describe()));
         text.AppendLine("Replay exactly this run:")
-            .AppendLine($"  {ReplayCommand(test, (seed.Seed, seed.Gamma))}");
-        return new SpecViolationException(clauses, impl.Name, text.ToString());
+            .AppendLine($"  {replay}");
+        record?.Fail(failing.Count == 1 ? failing[0] : null, text.ToString(), shrunk.Describe(),
+                     data.NumberOfShrinks > 0 ? original.Describe() : null, replay);
+        return new SpecViolationException(failing, impl.Name, text.ToString());
     }
 
-    private string ReplayCommand(string test, (ulong Seed, ulong Gamma)? seed)
+    /// <summary>
+    /// The command that runs exactly this test on exactly this implementation, in the project that holds the
+    /// concrete suite: <c>CONFORMANCE_REPLAY="s,g" dotnet test tests/Properties --filter "FullyQualifiedName=…&amp;DisplayName~Reference"</c>
+    /// (xunit's display name carries <c>implementation: "Reference"</c>), with <c>CONFORMANCE_IMPLEMENTATION</c> when set.
+    /// </summary>
+    private string ReplayCommand(string test, (ulong Seed, ulong Gamma)? seed, ImplementationUnderTest impl)
     {
         var env = new StringBuilder();
         if (seed is var (s, g)) env.Append($"{Settings.ReplayVariable}=\"{s},{g}\" ");
         if (DropIn.Setting is { Length: > 0 } dropIn) env.Append($"{DropIn.Variable}=\"{dropIn}\" ");
-        return $"{env}dotnet test --filter \"FullyQualifiedName={GetType().FullName}.{test}\"";
+        string project = TestRecord.ProjectOf(GetType().Assembly);
+        return $"{env}dotnet test {project} --filter \"FullyQualifiedName={GetType().FullName}.{test}&DisplayName~{FilterValue(impl.Name)}\"";
+    }
+
+    /// <summary>A value for a vstest filter: its operator characters escaped with a backslash.</summary>
+    private static string FilterValue(string value)
+    {
+        var sb = new StringBuilder();
+        foreach (char ch in value)
+        {
+            if (ch is '\\' or '(' or ')' or '&' or '|' or '=' or '!' or '~') sb.Append('\\');
+            sb.Append(ch);
+        }
+        return sb.ToString();
     }
 
     private IReadOnlyList<string> ClausesOf(string test)

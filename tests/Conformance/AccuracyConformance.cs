@@ -27,7 +27,7 @@ public abstract class AccuracyConformance<T>(ITestOutputHelper output, params ob
             impl.As<ISoftmax<T>>().Softmax(c.Z, y);
             double sum = Accuracy.CompensatedSum(Fp<T>.ToDouble(y));
             double slack = Accuracy.NormalisationTolerance<T>(c.N) - Accuracy.Gamma(c.N - 1, U) * sum - 3 * Fp<double>.U * sum;
-            return Verdict.AtMost("|Σŷ − 1|", Math.Abs(sum - 1), slack)
+            return Verdict.AtMost("|Σŷ − 1|", Math.Abs(sum - 1), slack, slack)
                  & Verdict.That(Agreement.IsDistribution(y), "InputRules.Distribution rejects the softmax output");
         });
 

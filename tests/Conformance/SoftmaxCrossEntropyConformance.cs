@@ -53,13 +53,21 @@ public abstract class SoftmaxCrossEntropyConformance<T>(ITestOutputHelper output
             double loss = Fp<T>.ToDouble(impl.As<IBatchedSoftmaxCrossEntropy<T>>().ForwardBackward(c.Logits, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, g));
             var expectedGradient = new double[c.Logits.Length];
             double expectedLoss = Ref.SoftmaxCrossEntropy.Batched(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, expectedGradient);
+            var gradientBound = Agreement.Plus(GradientAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction),
+                                               GradientAccuracy.BatchedGradient<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction));
+            // The clause each part checks: zero rows where ignored (GRAD-IGNORE); loss and counted rows by the reduction (all ignored: GRAD-ALL-IGNORED).
+            string counted = c.Counted == 0 ? "GRAD-ALL-IGNORED" : c.Reduction == LossReduction.Mean ? "GRAD-MEAN" : "ACC-XENT-LOGITS";
+            var observed = Fp<T>.ToDouble(g);
+            int[] ignored = [.. Enumerable.Range(0, observed.Length).Where(k => c.Targets[k / c.Classes] == c.IgnoreIndex)];
+            int[] kept = [.. Enumerable.Range(0, observed.Length).Where(k => c.Targets[k / c.Classes] != c.IgnoreIndex)];
             return Agreement.Scalar<T>($"{c.Reduction} loss over {c.Counted} counted rows", loss, expectedLoss,
                        GradientAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)
-                       + GradientAccuracy.BatchedLoss<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction))
-                 & Agreement.Vector<T>("∂L/∂logits (row-major)", Fp<T>.ToDouble(g), expectedGradient,
-                       Agreement.Plus(GradientAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction),
-                                      GradientAccuracy.BatchedGradient<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)));
+                       + GradientAccuracy.BatchedLoss<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)).For(counted)
+                 & Agreement.Vector<T>("∂L/∂logits of the counted rows (row-major)", Pick(observed, kept), Pick(expectedGradient, kept), Pick(gradientBound, kept)).For(counted)
+                 & Agreement.Vector<T>("∂L/∂logits of the ignored rows (row-major)", Pick(observed, ignored), Pick(expectedGradient, ignored), Pick(gradientBound, ignored)).For("GRAD-IGNORE");
         });
+
+    private static double[] Pick(double[] values, int[] indices) => [.. indices.Select(k => values[k])];
 
     [ForEachImplementation, Spec("GRAD-BINARY", "ACC-XENT-LOGITS"), Requires(typeof(IBinaryCrossEntropy<>))]
     public void Binary_cross_entropy_and_its_gradient_agree_with_the_reference(string implementation) =>
@@ -71,7 +79,7 @@ public abstract class SoftmaxCrossEntropyConformance<T>(ITestOutputHelper output
             return Agreement.Scalar<T>("L(z, y)", loss, Ref.SoftmaxCrossEntropy.BinaryWithLogit(c.ZD, c.YD),
                        GradientAccuracy.BinaryLoss<T>(c.ZD, c.YD) + GradientAccuracy.BinaryLoss<double>(c.ZD, c.YD))
                  & Agreement.Scalar<T>("∂L/∂z", gradient, Ref.SoftmaxCrossEntropy.BinaryLogitGradient(c.ZD, c.YD),
-                       GradientAccuracy.BinaryGradient<T>(c.ZD, c.YD) + GradientAccuracy.BinaryGradient<double>(c.ZD, c.YD));
+                       GradientAccuracy.BinaryGradient<T>(c.ZD, c.YD) + GradientAccuracy.BinaryGradient<double>(c.ZD, c.YD)).For("GRAD-BINARY");
         });
 
     private static Verdict LogitGradientAgrees(ImplementationUnderTest impl, LogitsTargetCase<T> c)

@@ -59,7 +59,7 @@ public abstract class CrossEntropyProperties<T>(ITestOutputHelper output, params
             double gap = Ce(impl, c.P, c.Q) - H(impl, c.P);
             double slack = Accuracy.CrossEntropy<T>(c.PD, c.QD) + Accuracy.Entropy<T>(c.PD);
             if (c.PD.SequenceEqual(c.QD)) return Verdict.Within("H(p, p) − H(p)", gap, 0, slack);
-            return Verdict.AtLeast("H(p, q) − H(p)", gap, KlAccuracy.GibbsFloor(c.PD, c.QD) - slack);
+            return Verdict.AtLeast("H(p, q) − H(p)", gap, KlAccuracy.GibbsFloor(c.PD, c.QD) - slack, slack);
         });
 
     [ForEachImplementation, Spec("XENT-GIBBS"), Requires(typeof(IEntropy<>))]
@@ -174,7 +174,7 @@ public abstract class CrossEntropyProperties<T>(ITestOutputHelper output, params
             // Maximum likelihood: no q explains the sample better than p̂ itself, H(p̂, p̂) ≤ H(p̂, q) (Gibbs, with the defect).
             double best = Ce(impl, c.Empirical, c.Empirical);
             double slack = Accuracy.CrossEntropy<T>(pHat, pHat) + Accuracy.CrossEntropy<T>(pHat, c.QD);
-            var maximum = Verdict.AtLeast("H(p̂, q) − H(p̂, p̂)", Ce(impl, c.Empirical, c.Q) - best, KlAccuracy.GibbsFloor(pHat, c.QD) - slack);
+            var maximum = Verdict.AtLeast("H(p̂, q) − H(p̂, p̂)", Ce(impl, c.Empirical, c.Q) - best, KlAccuracy.GibbsFloor(pHat, c.QD) - slack, slack);
             return likelihood & maximum;
         });
 }

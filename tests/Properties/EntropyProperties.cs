@@ -68,7 +68,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             {
                 int i = order[k], j = order[k + 1];
                 monotone = Verdict.AtLeast($"−ln p[{i}] − (−ln p[{j}]) with p[{i}] = {Show.Number(c.PD[i])} ≤ p[{j}] = {Show.Number(c.PD[j])}",
-                    s[i] - s[j], -(b[i] + b[j]));
+                    s[i] - s[j], -(b[i] + b[j]), b[i] + b[j]);
             }
 
             // Expected surprisal: Σ pᵢ·(−ln pᵢ) = H(p).
@@ -81,7 +81,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
     [ForEachImplementation, Spec("ENT-NONNEG")]
     public void Entropy_is_nonnegative(string implementation) =>
         Check(implementation, Generate<T>.Distributions, (impl, c) =>
-            Verdict.AtLeast("H(p)", H(impl, c.P), -Accuracy.Entropy<T>(c.PD)));
+            Verdict.AtLeast("H(p)", H(impl, c.P), -Accuracy.Entropy<T>(c.PD), Accuracy.Entropy<T>(c.PD)));
 
     [ForEachImplementation, Spec("ENT-MAX")]
     public void Entropy_is_at_most_ln_n_and_reaches_it_only_for_uniform(string implementation) =>
@@ -90,7 +90,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             // H(p) ≤ s(ln n − ln s − ½‖p/s − 1/n‖₁²), s = Σp: the margin below ln n grows with the distance from uniform.
             var (upper, allEqual, error) = EntropyAccuracy.Maximum(c.PD);
             double h = H(impl, c.P), slack = Accuracy.Entropy<T>(c.PD) + error;
-            var verdict = Verdict.AtMost($"H(p) (ln n = {Show.Number(Math.Log(c.N))})", h, upper + slack);
+            var verdict = Verdict.AtMost($"H(p) (ln n = {Show.Number(Math.Log(c.N))})", h, upper + slack, slack);
             if (c.PD.All(v => v == c.PD[0]))
                 verdict &= Verdict.Within("H(uniform) against s·(ln n − ln s), s = Σp", h, allEqual, slack);
             return verdict;
@@ -143,7 +143,7 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             if (c.I < 0) return Verdict.Within("H(p) (uniform: nothing to move)", H(impl, c.After), H(impl, c.P), 2 * Accuracy.Entropy<T>(c.PD));
             double slack = Accuracy.Entropy<T>(c.PD) + Accuracy.Entropy<T>(c.AfterD)
                            + EntropyAccuracy.EntryRounding<T>(c.AfterD[c.J], U + Fp<double>.U);
-            return Verdict.AtLeast("H(after transfer) − H(p)", H(impl, c.After) - H(impl, c.P), -slack);
+            return Verdict.AtLeast("H(after transfer) − H(p)", H(impl, c.After) - H(impl, c.P), -slack, slack);
         });
 
     [ForEachImplementation, Spec("ENT-SCHUR")]
@@ -157,8 +157,8 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             double b1 = Accuracy.Entropy<T>(c.P1D) + EntropyAccuracy.RelativeRounding<T>(c.P1D, r);
             double b2 = Accuracy.Entropy<T>(c.P2D) + EntropyAccuracy.RelativeRounding<T>(c.P2D, r);
             double bu = Accuracy.Entropy<T>(c.UniformD) + EntropyAccuracy.RelativeRounding<T>(c.UniformD, r);
-            return Verdict.AtLeast("H(p(λ₁)) − H(p(λ₂))", h1 - h2, -(b1 + b2))
-                 & Verdict.AtLeast("H(uniform) − H(p(λ₂))", hu - h2, EntropyAccuracy.DistanceFromUniform(c.N, c.Lambda2) - (bu + b2));
+            return Verdict.AtLeast("H(p(λ₁)) − H(p(λ₂))", h1 - h2, -(b1 + b2), b1 + b2)
+                 & Verdict.AtLeast("H(uniform) − H(p(λ₂))", hu - h2, EntropyAccuracy.DistanceFromUniform(c.N, c.Lambda2) - (bu + b2), bu + b2);
         });
 
     [ForEachImplementation, Spec("ENT-ADDITIVE")]

@@ -59,7 +59,7 @@ public abstract class ErrataProperties<T>(ITestOutputHelper output, params objec
             // defect Σ_{pᵢ>0}(pᵢ − qᵢ)), so it cannot be a divergence; the correct sign gives D(p‖q) = H(p, q) − H(p).
             double h = H(impl, c.P), ce = Ce(impl, c.P, c.Q), d = Kl(impl, c.P, c.Q);
             double gibbs = Accuracy.CrossEntropy<T>(c.PD, c.QD) + Accuracy.Entropy<T>(c.PD);
-            return Verdict.AtMost("the note's D = H(p) − H(p, q)", h - ce, -KlAccuracy.GibbsFloor(c.PD, c.QD) + gibbs)
+            return Verdict.AtMost("the note's D = H(p) − H(p, q)", h - ce, -KlAccuracy.GibbsFloor(c.PD, c.QD) + gibbs, gibbs)
                  & Verdict.Within("D(p‖q) against H(p, q) − H(p) (corrected)", d, ce - h, Slack(c.PD, c.QD, h, ce, d));
         });
 
@@ -89,11 +89,11 @@ public abstract class ErrataProperties<T>(ITestOutputHelper output, params objec
             double h = H(impl, c.P), gap = Ce(impl, c.P, c.Q) - h;
             double g1 = c.FirstOrderGap, g2 = c.SecondOrderGap;
             var unobservable = c.Changed.Length == 2
-                ? Verdict.AtMost("the exact gap (≤ Σ(p − q)²/q, balanced move) against the slack", g2, slack)
+                ? Verdict.AtMost("the exact gap (≤ Σ(p − q)²/q, balanced move) against the slack", g2, slack, slack)
                 : Verdict.Pass;
             return unobservable
-                 & Verdict.AtLeast("H(p, q) − H(p) (≥ with slack)", gap, g1 - slack)
-                 & Verdict.AtMost("H(p, q) − H(p)", gap, g1 + g2 + slack)
+                 & Verdict.AtLeast("H(p, q) − H(p) (≥ with slack)", gap, g1 - slack, slack)
+                 & Verdict.AtMost("H(p, q) − H(p)", gap, g1 + g2 + slack, slack)
                  & Verdict.Within("H(p, p) − H(p) (equality)", Ce(impl, c.P, c.P) - h, 0, slackAtP);
         });
 
@@ -107,7 +107,7 @@ public abstract class ErrataProperties<T>(ITestOutputHelper output, params objec
             double h = H(impl, Fp<T>.From(p)), gap = Ce(impl, Fp<T>.From(p), Fp<T>.From(q)) - h;
             double exact = ulp * ulp * (1 / q[1] + 1 / q[2]);   // ≥ D(p‖q) = second-order gap
             double slack = Accuracy.CrossEntropy<T>(p, q) + Accuracy.Entropy<T>(p);
-            return Verdict.AtMost("exact gap D(p‖q) (bounded by Σ(p − q)²/q) against the slack", exact, slack)
+            return Verdict.AtMost("exact gap D(p‖q) (bounded by Σ(p − q)²/q) against the slack", exact, slack, slack)
                  & Verdict.Within($"computed H(p, q) − H(p) = {Show.Number(gap)} ({(gap > 0 ? "happens to be > 0" : "≤ 0: 'exceeds' fails")})", gap, 0, slack + exact);
         });
 

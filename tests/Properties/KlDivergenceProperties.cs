@@ -62,7 +62,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
     public void Kl_is_nonnegative(string implementation) =>
         Check(implementation, Generate<T>.DistributionPairs, (impl, c) =>
             // D ≥ Σ_{pᵢ>0}(pᵢ − qᵢ): 0 for exact distributions, the rounding defect Σp − Σq for these.
-            Verdict.AtLeast("D(p‖q)", Kl(impl, c.P, c.Q), KlAccuracy.GibbsFloor(c.PD, c.QD) - Accuracy.Kl<T>(c.PD, c.QD)));
+            Verdict.AtLeast("D(p‖q)", Kl(impl, c.P, c.Q), KlAccuracy.GibbsFloor(c.PD, c.QD) - Accuracy.Kl<T>(c.PD, c.QD), Accuracy.Kl<T>(c.PD, c.QD)));
 
     [ForEachImplementation, Spec("KL-IDENTITY")]
     public void Kl_is_zero_exactly_when_the_distributions_are_equal(string implementation) =>
@@ -71,7 +71,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
             double d = Kl(impl, c.P, c.Q), bound = Accuracy.Kl<T>(c.PD, c.QD);
             if (c.PD.SequenceEqual(c.QD)) return Verdict.Within("D(p‖p)", d, 0, bound);
             // Only if: D ≥ s_p(½‖p̃ − q̃‖₁² + ln(s_p/s_q)) (Pinsker), so a D within rounding of 0 forces p ≈ q.
-            return Verdict.AtLeast("D(p‖q) against Pinsker's ½‖p − q‖₁²", d, KlAccuracy.PinskerFloor(c.PD, c.QD) - bound);
+            return Verdict.AtLeast("D(p‖q) against Pinsker's ½‖p − q‖₁²", d, KlAccuracy.PinskerFloor(c.PD, c.QD) - bound, bound);
         });
 
     [ForEachImplementation, Spec("KL-IDENTITY")]
@@ -153,7 +153,7 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
                     $"½D(p₁‖q₁) + ½D(p₂‖q₂) = {Show.Number(rhs)} (a component has a support gap: expected +∞), D(midpoint) = {Show.Number(dm)}");
             double slack = Accuracy.Kl<T>(mp, mq) + 0.5 * Accuracy.Kl<T>(p1, q1) + 0.5 * Accuracy.Kl<T>(p2, q2)
                            + Accuracy.Gamma(2, Fp<double>.U) * Math.Abs(rhs);
-            return Verdict.AtMost("D(midpoint) − (½D(p₁‖q₁) + ½D(p₂‖q₂))", dm - rhs, slack);
+            return Verdict.AtMost("D(midpoint) − (½D(p₁‖q₁) + ½D(p₂‖q₂))", dm - rhs, slack, slack);
         });
 
     [ForEachImplementation, Spec("KL-ADDITIVE")]
@@ -231,8 +231,8 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
                 verdict = Verdict.Within($"H(p, q{j}) − D(p‖q{j}) against H(p, q0) − D(p‖q0) (q0 = p)", ce[j] - kl[j], offset0, slack[j] + slack[0]);
             int argCe = Array.IndexOf(ce, ce.Min()), argKl = Array.IndexOf(kl, kl.Min());
             return verdict
-                 & Verdict.AtMost($"D(p‖q) at the cross-entropy minimiser q{argCe} above the KL minimum (at q{argKl})", kl[argCe] - kl[argKl], slack[argCe] + slack[argKl])
-                 & Verdict.AtMost("D(p‖p) above the smallest D(p‖qⱼ)", kl[0] - kl[argKl], slack[0] + slack[argKl]);
+                 & Verdict.AtMost($"D(p‖q) at the cross-entropy minimiser q{argCe} above the KL minimum (at q{argKl})", kl[argCe] - kl[argKl], slack[argCe] + slack[argKl], slack[argCe] + slack[argKl])
+                 & Verdict.AtMost("D(p‖p) above the smallest D(p‖qⱼ)", kl[0] - kl[argKl], slack[0] + slack[argKl], slack[0] + slack[argKl]);
         });
 
     [ForEachImplementation, Spec("KL-PENALTY"), Requires(typeof(ICrossEntropy<>))]
@@ -263,9 +263,9 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
             double ceSlack = Accuracy.CrossEntropy<T>(ed, c.QD) + Accuracy.CrossEntropy<T>(c.QD, c.QD)
                              + Math.Max(0, 1 - sq + sqError) * -Math.Log(c.QD[m]);
             return verdict
-                & Verdict.AtMost("H(e_m, q) − H(q, q): cross-entropy prefers collapsing onto q's mode", collapse - stay, ceSlack)
+                & Verdict.AtMost("H(e_m, q) − H(q, q): cross-entropy prefers collapsing onto q's mode", collapse - stay, ceSlack, ceSlack)
                 & Verdict.AtLeast("D(e_m‖q) − D(q‖q): KL does not", Kl(impl, collapsed, c.Q) - Kl(impl, c.Q, c.Q),
-                    -(Accuracy.Kl<T>(ed, c.QD) + Accuracy.Kl<T>(c.QD, c.QD)));
+                    -(Accuracy.Kl<T>(ed, c.QD) + Accuracy.Kl<T>(c.QD, c.QD)), Accuracy.Kl<T>(ed, c.QD) + Accuracy.Kl<T>(c.QD, c.QD));
         });
 
     [ForEachImplementation, Spec("KL-PENALTY"), Requires(typeof(ICrossEntropy<>))]

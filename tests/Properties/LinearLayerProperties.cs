@@ -98,14 +98,14 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
             var (adW, adWAbs, adWBound) = FiniteDifference.Directional(aw, c.DW, bw64, ew);
             var (adB, adBAbs, adBBound) = FiniteDifference.Directional(ab, c.DB, bb64, eb);
             var (_, gw, gb) = LossAndGradients(impl, c, c.W, c.B);
-            return Verdict.AllWithin("autograd ∂L/∂W vs x(ŷ − y)ᵀ", aw, ew, Add(bw64, bw64))   // both evaluated in float64
-                 & Verdict.AllWithin("autograd ∂L/∂b vs ŷ − y", ab, eb, Add(bb64, bb64))
+            return Verdict.AllWithin("autograd ∂L/∂W vs x(ŷ − y)ᵀ", aw, ew, Add(bw64, bw64)).For("LIN-GRAD-W")   // both evaluated in float64
+                 & Verdict.AllWithin("autograd ∂L/∂b vs ŷ − y", ab, eb, Add(bb64, bb64)).For("LIN-GRAD-B")
                  & Verdict.Within($"(L(W + hD) − L(W − hD))/2h vs ⟨autograd ∂L/∂W, D⟩ (h = {Show.Number(hW)})", fdW, adW,
                        tolW + adWBound + Accuracy.Gamma(aw.Length, Fp<double>.U) * adWAbs)
                  & Verdict.Within($"(L(b + hd) − L(b − hd))/2h vs ⟨autograd ∂L/∂b, d⟩ (h = {Show.Number(hB)})", fdB, adB,
                        tolB + adBBound + Accuracy.Gamma(ab.Length, Fp<double>.U) * adBAbs)
-                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, Add(LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD), bw64))
-                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, Add(LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), bb64));
+                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, Add(LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD), bw64)).For("LIN-GRAD-W")
+                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, Add(LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), bb64)).For("LIN-GRAD-B");
         });
 
     [ForEachImplementation, Spec("LIN-STEP")]

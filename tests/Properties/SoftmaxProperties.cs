@@ -223,10 +223,10 @@ public abstract class SoftmaxProperties<T>(ITestOutputHelper output, params obje
             return Verdict.AllWithin("J vs Jᵀ", j, transposed, symmetryBound)
                  & Verdict.AllWithin("row sums of J", rowSums, new double[n], rowBound)
                  & Verdict.AllWithin("column sums of J", colSums, new double[n], colBound)
-                 & Verdict.AtLeast("vᵀJv", quad, -quadSlack)
+                 & Verdict.AtLeast("vᵀJv", quad, -quadSlack, quadSlack)
                  & Verdict.Within("vᵀJv vs Var_ŷ(v)", quad, variance, varianceSlack)
-                 & Verdict.AtLeast("λ_min((J + Jᵀ)/2)", eigenvalues.Min(), -slack)
-                 & Verdict.AtMost("λ_max((J + Jᵀ)/2)", eigenvalues.Max(), SoftmaxAccuracy.LargestEigenvalue + slack);
+                 & Verdict.AtLeast("λ_min((J + Jᵀ)/2)", eigenvalues.Min(), -slack, slack)
+                 & Verdict.AtMost("λ_max((J + Jᵀ)/2)", eigenvalues.Max(), SoftmaxAccuracy.LargestEigenvalue + slack, slack);
         });
 
     // ---- helpers ----

@@ -70,11 +70,17 @@ internal sealed record SuiteTest(Type Suite, MethodInfo Method, IReadOnlyList<st
         try
         {
             Method.Invoke(suite, [implementation]);
+            ((IDisposable)suite).Dispose();   // as xunit does: writes the records, reports named-case deviations
             return null;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
+            try { ((IDisposable)suite).Dispose(); } catch (KnownDeviationException) { }
             return e.InnerException;
+        }
+        catch (KnownDeviationException e)
+        {
+            return e;
         }
     }
 }

@@ -16,14 +16,19 @@ public static class Generate<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Smallest positive weight the generators put into a distribution: 1e-300 (double), 1e-38 (float).</summary>
     public static double Tiny { get; } = typeof(T) == typeof(float) ? 1e-38 : 1e-300;
 
-    public static Arbitrary<DistributionCase<T>> Distributions { get; } = Arb.From(
+    public static Arbitrary<DistributionCase<T>> Distributions { get; } = Mutations.Searchable(Arb.From(
         Seeded(rng => { var (w, kind) = Weights(rng, Length(rng)); return new DistributionCase<T>(Normalise(w), kind); }),
-        c => ShrinkVector(c.PD).Select(w => new DistributionCase<T>(Normalise(w), Shrunk(c.Kind))));
+        c => ShrinkVector(c.PD).Select(w => new DistributionCase<T>(Normalise(w), Shrunk(c.Kind)))),
+        new CaseCodec<DistributionCase<T>>("DistributionCase", Mutate<T>.Distribution,
+            c => new Dictionary<string, double[]> { ["p"] = c.PD }, (v, kind) => new(Fp<T>.From(v["p"]), kind), c => c.Kind));
 
     /// <summary>Pairs with supp p ⊆ supp q, so D(p‖q) and H(p, q) are finite.</summary>
-    public static Arbitrary<DistributionPairCase<T>> DistributionPairs { get; } = Arb.From(
+    public static Arbitrary<DistributionPairCase<T>> DistributionPairs { get; } = Mutations.Searchable(Arb.From(
         Seeded(rng => Pair(rng, Length(rng))),
-        ShrinkPair);
+        ShrinkPair),
+        new CaseCodec<DistributionPairCase<T>>("DistributionPairCase", Mutate<T>.Pair,
+            c => new Dictionary<string, double[]> { ["p"] = c.PD, ["q"] = c.QD },
+            (v, kind) => new(Fp<T>.From(v["p"]), Fp<T>.From(v["q"]), kind), c => c.Kind));
 
     /// <summary>Pairs of a given length (for laws over products, mixtures and the like).</summary>
     public static Gen<DistributionPairCase<T>> DistributionPairsOfLength(int n) => Seeded(rng => Pair(rng, n));
@@ -43,12 +48,14 @@ public static class Generate<T> where T : unmanaged, IFloatingPointIeee754<T>
         }),
         c => []);
 
-    public static Arbitrary<LogitsCase<T>> Logits { get; } = Arb.From(
+    public static Arbitrary<LogitsCase<T>> Logits { get; } = Mutations.Searchable(Arb.From(
         Seeded(rng => { var (z, kind) = LogitValues(rng, Length(rng)); return new LogitsCase<T>(Fp<T>.From(z), kind); }),
-        c => ShrinkLogits(c.ZD).Select(z => new LogitsCase<T>(Fp<T>.From(z), Shrunk(c.Kind))));
+        c => ShrinkLogits(c.ZD).Select(z => new LogitsCase<T>(Fp<T>.From(z), Shrunk(c.Kind)))),
+        new CaseCodec<LogitsCase<T>>("LogitsCase", Mutate<T>.LogitVector,
+            c => new Dictionary<string, double[]> { ["z"] = c.ZD }, (v, kind) => new(Fp<T>.From(v["z"]), kind), c => c.Kind));
 
     /// <summary>Logits with a target distribution: one-hot (at a random class, the largest or the smallest logit), soft, smoothed, uniform.</summary>
-    public static Arbitrary<LogitsTargetCase<T>> LogitsWithTarget { get; } = Arb.From(
+    public static Arbitrary<LogitsTargetCase<T>> LogitsWithTarget { get; } = Mutations.Searchable(Arb.From(
         Seeded(rng =>
         {
             int n = Length(rng);
@@ -56,7 +63,11 @@ public static class Generate<T> where T : unmanaged, IFloatingPointIeee754<T>
             var (y, targetKind) = Target(rng, z);
             return new LogitsTargetCase<T>(Fp<T>.From(z), y, kind, targetKind);
         }),
-        ShrinkLogitsTarget);
+        ShrinkLogitsTarget),
+        new CaseCodec<LogitsTargetCase<T>>("LogitsTargetCase", Mutate<T>.LogitsTarget,
+            c => new Dictionary<string, double[]> { ["z"] = c.ZD, ["y"] = c.YD },
+            (v, kind) => new(Fp<T>.From(v["z"]), Fp<T>.From(v["y"]), kind.Split('\n')[0], kind.Split('\n').ElementAtOrDefault(1) ?? "stored target"),
+            c => c.Kind + "\n" + c.TargetKind));
 
     // ---- building blocks, public so that suites can compose their own cases ----
 
@@ -203,12 +214,19 @@ public static class Generate<T> where T : unmanaged, IFloatingPointIeee754<T>
                 pairKind = "q " + pairKind;
                 break;
         }
-        // Keep supp p ⊆ supp q: where q would be 0 under p > 0, give it a tiny weight.
+        return PairFromWeights(pw, qw, $"p {kind}, {pairKind}");
+    }
+
+    /// <summary>The pair of normalised weights, with supp p ⊆ supp q: where q would be 0 under p &gt; 0 it gets a tiny weight (ε of T after rounding).</summary>
+    public static DistributionPairCase<T> PairFromWeights(double[] pw, double[] qw, string kind)
+    {
+        int n = pw.Length;
+        qw = (double[])qw.Clone();
         for (int i = 0; i < n; i++) if (pw[i] > 0 && qw[i] == 0) qw[i] = Tiny;
         var p = Normalise(pw);
         var q = Normalise(qw);
         for (int i = 0; i < n; i++) if (p[i] > T.Zero && q[i] == T.Zero) q[i] = T.Epsilon;
-        return new DistributionPairCase<T>(p, q, $"p {kind}, {pairKind}");
+        return new DistributionPairCase<T>(p, q, kind);
     }
 
     private static IEnumerable<DistributionPairCase<T>> ShrinkPair(DistributionPairCase<T> c)

@@ -133,9 +133,12 @@ public abstract class KnownAnswerConformance<T> : Suite<T> where T : unmanaged, 
         }
         if (failures.Count == 1) throw failures[0];
         if (failures.Count > 1)
-            throw new SpecViolationException(failures[0].ClauseIds, failures[0].Implementation,
-                $"{failures.Count} of {rows.Count} known answers of tests/Oracle/vectors/{operation}.csv fail for {failures[0].Implementation} ({Fp<T>.Name}):"
+        {
+            var broken = failures.SelectMany(f => f.ClauseIds).Distinct().ToArray();
+            throw new SpecViolationException(broken, failures[0].Implementation,
+                $"{string.Join(", ", broken)} violated by {failures[0].Implementation} ({Fp<T>.Name}) in {failures.Count} of {rows.Count} known answers of tests/Oracle/vectors/{operation}.csv:"
                 + Environment.NewLine + string.Join(Environment.NewLine, failures.Select(f => f.Message)));
+        }
         Output.WriteLine($"all {rows.Count} known answers of {operation}.csv hold ({Fp<T>.Name})");
     }
 }
