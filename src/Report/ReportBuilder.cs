@@ -144,10 +144,21 @@ public static class ReportBuilder
     }
 
     /// <summary>A test's verdict on one clause: the record's per-clause verdict where it has one, else the test's outcome.</summary>
-    private static string Verdict(JoinedTest t, string clause) =>
-        t.Record?.Clauses.FirstOrDefault(c => c.Id == clause) is { Verdict: { Length: > 0 } v } ? Normalise(v)
-        : t.Outcome == "fail" && t.Record?.Failure?.Clause is { } failed && t.Clauses.Contains(failed) ? (failed == clause ? "fail" : "pass")
-        : t.Outcome;
+    /// <remarks>
+    /// The test's outcome (TRX) has the last word on failing: a clause the record marks failed in a test
+    /// that reproduced a declared deviation (a named case that deviates, its checks attributed to several
+    /// clauses) is that deviation, not a failure; in a test that did not fail it cannot have failed.
+    /// </remarks>
+    private static string Verdict(JoinedTest t, string clause)
+    {
+        if (t.Record?.Clauses.FirstOrDefault(c => c.Id == clause) is { Verdict: { Length: > 0 } v })
+        {
+            string verdict = Normalise(v);
+            return verdict == "fail" && t.Outcome != "fail" ? t.Outcome : verdict;
+        }
+        return t.Outcome == "fail" && t.Record?.Failure?.Clause is { } failed && t.Clauses.Contains(failed) ? (failed == clause ? "fail" : "pass")
+            : t.Outcome;
+    }
 
     private static string Normalise(string verdict) => verdict switch
     {

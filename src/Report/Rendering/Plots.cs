@@ -14,6 +14,9 @@ public static class Plots
     /// <summary>The kernels whose error against input length is plotted, when their records carry samples.</summary>
     public static readonly string[] MainKernels = ["ENT-DEF", "XENT-DEF", "KL-DEF", "SMAX-DEF", "GRAD-LOGITS", "LIN-GRAD-W", "SEQ-DEF"];
 
+    /// <summary>Ratios below this are drawn at it (a ratio of 1e-300 says "exact", and would squash the scale).</summary>
+    public const double Floor = 1e-6;
+
     public static IReadOnlyList<PlotImage> All(ConformanceReport report)
     {
         var plots = new List<PlotImage>();
@@ -37,7 +40,7 @@ public static class Plots
             var xs = new List<double>(); var ys = new List<double>();
             for (int i = 0; i < clauses.Length; i++)
                 if (clauses[i].Cells.FirstOrDefault(c => c.Column == column.Id)?.WorstRatio is { } r && r > 0 && double.IsFinite(r))
-                { xs.Add(i); ys.Add(Math.Log10(r)); }
+                { xs.Add(i); ys.Add(Math.Log10(Math.Max(r, Floor))); }
             if (xs.Count == 0) continue;
             var scatter = plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
             scatter.Color = palette.GetColor(colorIndex++);
@@ -51,13 +54,13 @@ public static class Plots
             Enumerable.Range(0, clauses.Length).Select(i => (double)i).ToArray(), clauses.Select(c => c.Id).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 130;
+        plot.Axes.Bottom.MinimumSize = 190;
         LogAxis(plot.Axes.Left);
         plot.YLabel("worst |error| / bound (log scale)");
         plot.Title("Worst error as a fraction of its bound, per clause and implementation");
         plot.ShowLegend(Alignment.UpperRight);
-        return new PlotImage("worst-ratio", "Worst error / bound per clause × implementation (log scale; above 1 breaks the bound).",
-                             plot.GetImageBytes(Math.Max(900, 18 * clauses.Length + 200), 560, ImageFormat.Png));
+        return new PlotImage("worst-ratio", "Worst error / bound per clause × implementation (log scale; above 1 breaks the bound; below 1e-6 drawn at 1e-6).",
+                             plot.GetImageBytes(Math.Max(900, 18 * clauses.Length + 200), 620, ImageFormat.Png));
     }
 
     /// <summary>Error / bound against input length n, from the records' samples, one plot per kernel clause.</summary>
@@ -88,7 +91,7 @@ public static class Plots
         {
             var points = cell.Samples.Where(s => s[0] > 0 && s[1] > 0 && double.IsFinite(s[1])).OrderBy(s => s[0]).ToArray();
             if (points.Length == 0) continue;
-            var scatter = plot.Add.ScatterPoints(points.Select(s => x(s[0])).ToArray(), points.Select(s => Math.Log10(s[1])).ToArray());
+            var scatter = plot.Add.ScatterPoints(points.Select(s => x(s[0])).ToArray(), points.Select(s => Math.Log10(Math.Max(s[1], Floor))).ToArray());
             scatter.Color = palette.GetColor(colorIndex++);
             scatter.MarkerSize = 5;
             scatter.LegendText = cell.Column;
@@ -96,7 +99,7 @@ public static class Plots
         LogAxis(plot.Axes.Left);
         if (xLabel.Contains("log")) LogAxis(plot.Axes.Bottom);
         plot.XLabel(xLabel);
-        plot.YLabel("|error| / bound (log scale)");
+        plot.YLabel("|error| / bound (log scale, floor 1e-6)");
         plot.Title(caption);
         plot.ShowLegend(Alignment.UpperLeft);
         return new PlotImage(name, caption, plot.GetImageBytes(900, 480, ImageFormat.Png));
