@@ -150,9 +150,10 @@ public static class Cli
         }
 
         var set = ResultSet.Load(folders);
-        if (set.TrxFiles.Count == 0 && set.Records.Count == 0)
+        if (set.TrxFiles.Sum(f => f.Results.Count) == 0 && set.Records.Count == 0)
         {
-            console.WriteLine($"No TRX or records-*.jsonl under {string.Join(", ", folders)}.");
+            console.WriteLine(o.FromResults.Count > 0 ? $"No test result (TRX or records-*.jsonl) under {string.Join(", ", folders)}."
+                : $"No test ran{(o.Implementations.Count > 0 ? $": no test's name carries the implementation {string.Join(" or ", o.Implementations)} (is the plug-in named by CONFORMANCE_IMPLEMENTATION, and is that its display name?)" : "")}. Nothing was written.");
             return Usage;
         }
         var spec = SpecDocument.Load(Path.Combine(root, "spec"));

@@ -33,9 +33,13 @@ public sealed partial class SuiteRunner(RunOptions options, IAnsiConsole console
     [GeneratedRegex(@"^\s+(Passed|Failed|Skipped)\s+(\S.*?)(?:\s+\[[^\]]*\])?\s*$")]
     private static partial Regex ResultLine();
 
-    /// <summary>The VSTest filter selecting these implementations' tests: their display names carry (implementation: "NAME").</summary>
+    /// <summary>
+    /// The VSTest filter selecting these implementations' tests: their display names carry (implementation: "NAME").
+    /// No quotes or parentheses: dotnet test hands the filter to vstest, which drops a quoted value (the filter
+    /// then reads "DisplayName~" and matches nothing).
+    /// </summary>
     public static string? Filter(IReadOnlyList<string> implementations) =>
-        implementations.Count == 0 ? null : string.Join("|", implementations.Select(i => $"DisplayName~\"{i}\""));
+        implementations.Count == 0 ? null : string.Join("|", implementations.Select(i => $"DisplayName~{i}"));
 
     public async Task<RunOutcome> RunAsync(CancellationToken cancel)
     {
