@@ -27,8 +27,20 @@ public readonly record struct Verdict(bool Holds, string Observation)
     /// <summary>The expected number of a two-sided check (for the ULP distance), else null.</summary>
     public double? Expected { get; init; }
 
-    /// <summary>What the observed number was required to be, in words: "0.5 ± 1E-16", "≥ -3E-15".</summary>
-    public string? Requirement { get; init; }
+    /// <summary>What the observed number was required to be, in words: "0.5 ± 1E-16", "≥ -3E-15" (formatted on demand: records only).</summary>
+    public string? Requirement => Relation switch
+    {
+        '±' => $"{Show.Number(Expected!.Value)} ± {Show.Number(Limit)}",
+        '≥' => $"≥ {Show.Number(Limit)}",
+        '≤' => $"≤ {Show.Number(Limit)}",
+        _ => null,
+    };
+
+    /// <summary>The bound (±), lower limit (≥) or upper limit (≤) of a numeric check.</summary>
+    public double Limit { get; init; }
+
+    /// <summary>'±', '≥', '≤', or '\0' for a yes/no check.</summary>
+    public char Relation { get; init; }
 
     /// <summary>Parts of a combined verdict (null for a single check).</summary>
     private Parts? Combined { get; init; }
@@ -44,7 +56,7 @@ public readonly record struct Verdict(bool Holds, string Observation)
         double ratio = WithinRatio(observed, expected, bound);
         return new(ratio <= 1, $"{quantity} = {Show.Number(observed)}, expected {Show.Number(expected)} ± {Show.Number(bound)} (off by {Show.Number(Math.Abs(observed - expected))})")
         {
-            Ratio = ratio, Observed = observed, Expected = expected, Requirement = $"{Show.Number(expected)} ± {Show.Number(bound)}",
+            Ratio = ratio, Observed = observed, Expected = expected, Limit = bound, Relation = '±',
         };
     }
 
@@ -70,14 +82,14 @@ public readonly record struct Verdict(bool Holds, string Observation)
     public static Verdict AtLeast(string quantity, double observed, double lower, double slack = double.NaN) =>
         new(observed >= lower, $"{quantity} = {Show.Number(observed)}, required ≥ {Show.Number(lower)}")
         {
-            Ratio = OneSidedRatio(lower - observed, slack, observed >= lower), Observed = observed, Requirement = $"≥ {Show.Number(lower)}",
+            Ratio = OneSidedRatio(lower - observed, slack, observed >= lower), Observed = observed, Limit = lower, Relation = '≥',
         };
 
     /// <summary>observed ≤ upper, where upper = ideal + <paramref name="slack"/>; ratio = max(0, (observed − upper + slack) / slack), as for <see cref="AtLeast"/>.</summary>
     public static Verdict AtMost(string quantity, double observed, double upper, double slack = double.NaN) =>
         new(observed <= upper, $"{quantity} = {Show.Number(observed)}, required ≤ {Show.Number(upper)}")
         {
-            Ratio = OneSidedRatio(observed - upper, slack, observed <= upper), Observed = observed, Requirement = $"≤ {Show.Number(upper)}",
+            Ratio = OneSidedRatio(observed - upper, slack, observed <= upper), Observed = observed, Limit = upper, Relation = '≤',
         };
 
     /// <summary>max(0, 1 + excess / slack) for excess = how far past the limit (negative inside); null without a usable slack.</summary>
