@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace LossConformance.Benchmarks;
+
+/// <summary>One batch shape: rows × classes logits, the targets one class per row.</summary>
+public sealed record Shape(int Rows, int Classes)
+{
+    public int Elements => checked(Rows * Classes);
+
+    /// <summary>Small enough to stay in cache: timed for latency, not against DRAM bandwidth.</summary>
+    public bool IsLatency => Elements <= 1 << 20;
+
+    public override string ToString() => $"{Rows}x{Classes}";
+}
+
+/// <summary>What the benchmark classes read: the shapes of this run, the inputs, and what each case computed.</summary>
+public static class Workload
+{
+    /// <summary>The shapes: three of ~131 M or 65 M elements (1 GB / 0.5 GB in float64) and a latency case.</summary>
+    public static readonly Shape[] Full = [new(8, 32_000), new(4096, 32_000), new(1024, 128_000), new(256, 256_000)];
+
+    /// <summary>For developing the benchmark on a busy machine: the same classes, fewer rows.</summary>
+    public static readonly Shape[] Quick = [new(8, 32_000), new(256, 32_000), new(64, 128_000), new(32, 256_000)];
+
+    /// <summary>The shapes BenchmarkDotNet's [ParamsSource] hands out; set by Program before the run.</summary>
+    public static Shape[] Shapes { get; set; } = Quick;
+
+    /// <summary>The loss each case returned last, by (shape, element type, kernel): printed beside the times as a sanity check.</summary>
+    public static readonly ConcurrentDictionary<(string Shape, Type Type, string Kernel), double> Losses = new();
+
+    /// <summary>Logits uniform in ±10 (as bench/TorchCrossEntropy had), a pure function of the index: every kernel sees the same data.</summary>
+    public static unsafe void FillLogits<T>(T* destination, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int block = 1 << 20;
+        Parallel.For(0, (length + block - 1) / block, b =>
+        {
+            int end = Math.Min(length, (b + 1) * block);
+            for (int i = b * block; i < end; i++)
+                destination[i] = T.CreateTruncating(10 * (2 * Uniform((ulong)i) - 1));
+        });
+    }
+
+    public static unsafe void FillLogits<T>(Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* p = destination) FillLogits(p, destination.Length);
+    }
+
+    /// <summary>One class per row, uniform over the classes.</summary>
+    public static int[] Targets(Shape shape)
+    {
+        var targets = new int[shape.Rows];
+        for (int r = 0; r < targets.Length; r++) targets[r] = (int)(Uniform(0x5eed_0000_0000UL + (ulong)r) * shape.Classes);
+        return targets;
+    }
+
+    /// <summary>SplitMix64 of the index, as a double in [0, 1).</summary>
+    private static double Uniform(ulong index)
+    {
+        ulong z = index * 0x9E3779B97F4A7C15UL + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
+
+    /// <summary>
+    /// A sanity check of one case's result, not a conformance test (the suites are that): the loss of
+    /// uniform ±10 logits lies between ln V and ln V + 20, and each checked row of a Mean gradient,
+    /// (ŷ − e_t) / N, sums to 0 (within V · ε, the rounding of V terms) and is negative at its target.
+    /// Throws, so that BenchmarkDotNet reports the case as failed rather than timing a wrong kernel.
+    /// </summary>
+    public static void Check<T>(string kernel, Shape shape, double loss, ReadOnlySpan<T> gradient, int[] targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double lnV = Math.Log(shape.Classes);
+        if (!(loss >= lnV && loss <= lnV + 20))
+            throw new InvalidOperationException($"{kernel} {shape} {typeof(T).Name}: loss {loss} outside [ln V, ln V + 20]");
+        double epsilon = typeof(T) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);   // unit roundoff
+        foreach (int r in new[] { 0, shape.Rows / 2, shape.Rows - 1 })
+        {
+            var row = gradient.Slice(r * shape.Classes, shape.Classes);
+            double sum = 0;
+            foreach (var g in row) sum += double.CreateTruncating(g);
+            double target = double.CreateTruncating(row[targets[r]]);
+            if (Math.Abs(sum) * shape.Rows > shape.Classes * epsilon * 4 || !(target < 0))
+                throw new InvalidOperationException($"{kernel} {shape} {typeof(T).Name}: gradient row {r} sums to {sum} (× N = {sum * shape.Rows}), target entry {target}");
+        }
+    }
+}
