@@ -23,7 +23,7 @@ public unsafe class Bandwidth<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         _source = new NativeBuffer<T>(Shape.Elements);
         _destination = new NativeBuffer<T>(Shape.Elements);
-        Workload.FillLogits(_source.Pointer, Shape.Elements);
+        Workload.FillLogits(_source.Pointer, Shape);
     }
 
     [GlobalCleanup]

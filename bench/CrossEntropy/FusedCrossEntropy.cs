@@ -45,7 +45,7 @@ public unsafe class FusedCrossEntropy<T> where T : unmanaged, IFloatingPointIeee
     {
         _targets = Workload.Targets(Shape);
         _logits = new NativeBuffer<T>(Shape.Elements);
-        Workload.FillLogits(_logits.Pointer, Shape.Elements);
+        Workload.FillLogits(_logits.Pointer, Shape);
         if (gradient) _gradient = new NativeBuffer<T>(Shape.Elements);
     }
 
@@ -116,7 +116,7 @@ public unsafe class FusedCrossEntropy<T> where T : unmanaged, IFloatingPointIeee
         _targets = Workload.Targets(Shape);
         var dtype = typeof(T) == typeof(float) ? ScalarType.Float32 : ScalarType.Float64;
         _torchLogits = torch.empty([Shape.Rows, Shape.Classes], dtype);
-        fixed (byte* p = _torchLogits.bytes) Workload.FillLogits((T*)p, Shape.Elements);
+        fixed (byte* p = _torchLogits.bytes) Workload.FillLogits((T*)p, Shape);
         _torchLogits.requires_grad_();
         _torchTargets = torch.tensor(_targets.Select(t => (long)t).ToArray(), [Shape.Rows], ScalarType.Int64);
     }

@@ -42,8 +42,8 @@ internal static partial class Program
             .WithLaunchCount(1).WithWarmupCount(warmups).WithIterationCount(iterations)
             .WithInvocationCount(1).WithUnrollFactor(1);
         var throughput = Base(1, quick ? 3 : 5).WithId("throughput");
-        var latency = Base(5, quick ? 20 : 60).WithId("latency");
-        var reference = Base(quick ? 0 : 1, quick ? 1 : 2).WithId("reference");   // the float64 reference is ~1.5 s a call at the large shapes
+        var latency = Base(5, quick ? 20 : 40).WithId("latency");
+        var reference = Base(quick ? 0 : 1, quick ? 1 : 2).WithId("reference");   // the float64 reference takes seconds a call at the large shapes
 
         IConfig Config(Job job, Func<BenchmarkCase, bool> take) => ManualConfig.CreateEmpty()
             .AddJob(job)
@@ -69,7 +69,10 @@ internal static partial class Program
             runs.Add(BenchmarkConverter.TypeToBenchmarks(fused, Config(throughput, c => !ShapeOf(c).IsLatency && MethodOf(c) != "Reference")));
             runs.Add(BenchmarkConverter.TypeToBenchmarks(fused, Config(latency, c => ShapeOf(c).IsLatency && MethodOf(c) != "Reference")));
             if (type == typeof(double))
-                runs.Add(BenchmarkConverter.TypeToBenchmarks(fused, Config(reference, c => MethodOf(c) == "Reference")));
+            {
+                runs.Add(BenchmarkConverter.TypeToBenchmarks(fused, Config(reference, c => !ShapeOf(c).IsLatency && MethodOf(c) == "Reference")));
+                runs.Add(BenchmarkConverter.TypeToBenchmarks(fused, Config(latency, c => ShapeOf(c).IsLatency && MethodOf(c) == "Reference")));
+            }
         }
         var summaries = BenchmarkRunner.Run(runs.ToArray());
         var summary = summaries.Single();
@@ -83,7 +86,7 @@ internal static partial class Program
         Console.WriteLine();
         Console.WriteLine(markdown);
         Directory.CreateDirectory(summary.ResultsDirectoryPath);
-        string stem = Path.Combine(summary.ResultsDirectoryPath, "roofline");
+        string stem = Path.Combine(summary.ResultsDirectoryPath, summary.Title + "-roofline");
         File.WriteAllText(stem + ".md", markdown);
         File.WriteAllText(stem + ".csv", table.ToCsv());
         Console.WriteLine($"Written: {stem}.md, {stem}.csv (BenchmarkDotNet's own reports beside them); {clock.Elapsed.TotalMinutes:F1} min in all.");

@@ -89,7 +89,7 @@ internal sealed class Roofline
         md.AppendLine("| shape N×V | dtype | kernel | median ms | GB/s | roofline | × reference | × TorchSharp native |");
         md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in Rows())
-            md.AppendLine($"| {row.Shape} | {TypeName(row.Type)} | {row.Label} | {F(row.Ms, "F3")} | {F(row.GigabytesPerSecond, "F1")} | {Percent(row.Share)} | {F(row.VersusReference, "F1")} | {F(row.VersusTorch, "F2")} |");
+            md.AppendLine($"| {row.Shape} | {TypeName(row.Type)} | {row.Label} | {F(row.Ms, "F3")} | {F(row.GigabytesPerSecond, "F1")} | {(row.Method is "OutOfPlace" or "InPlace" ? "(yardstick)" : Percent(row.Share))} | {F(row.VersusReference, "F1")} | {F(row.VersusTorch, "F2")} |");
         md.AppendLine();
         md.AppendLine("Targets (issue 7), Optimized-CPU all cores:");
         md.AppendLine();

@@ -32,7 +32,7 @@ internal static unsafe class TorchContractMemory
     {
         using var logits = new NativeBuffer<double>(shape.Elements);
         using var gradient = new NativeBuffer<double>(shape.Elements);   // touched by its constructor: resident before the baseline
-        Workload.FillLogits(logits.Pointer, shape.Elements);
+        Workload.FillLogits(logits.Pointer, shape);
         var targets = Workload.Targets(shape);
         IBatchedSoftmaxCrossEntropy<double> torch = new TorchImplementation(TorchDeviceKind.Cpu);
         torch.ForwardBackward(logits.Span[..shape.Classes], shape.Classes, targets.AsSpan(0, 1), -100, LossReduction.Mean, gradient.Span[..shape.Classes]);

@@ -29,22 +29,28 @@ public static class Workload
     /// <summary>The loss each case returned last, by (shape, element type, kernel): printed beside the times as a sanity check.</summary>
     public static readonly ConcurrentDictionary<(string Shape, Type Type, string Kernel), double> Losses = new();
 
-    /// <summary>Logits uniform in ±10 (as bench/TorchCrossEntropy had), a pure function of the index: every kernel sees the same data.</summary>
-    public static unsafe void FillLogits<T>(T* destination, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Logits uniform in ±10, the same for every kernel: one row of V
+    /// SplitMix64 values, and row r that row rotated by r · 7919 places, so that each row's maximum and
+    /// target sit elsewhere. Two copies per row, not a hash per element: filling 1 GB for each case
+    /// costs a memory pass, not seconds of arithmetic on a busy machine.
+    /// </summary>
+    public static unsafe void FillLogits<T>(T* destination, int rows, int classes) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int block = 1 << 20;
-        Parallel.For(0, (length + block - 1) / block, b =>
+        var first = new Span<T>(destination, classes);
+        for (int j = 0; j < classes; j++) first[j] = T.CreateTruncating(10 * (2 * Uniform((ulong)j) - 1));
+        Parallel.For(1, rows, r =>
         {
-            int end = Math.Min(length, (b + 1) * block);
-            for (int i = b * block; i < end; i++)
-                destination[i] = T.CreateTruncating(10 * (2 * Uniform((ulong)i) - 1));
+            var source = new ReadOnlySpan<T>(destination, classes);
+            var row = new Span<T>(destination + (long)r * classes, classes);
+            int shift = (int)((long)r * 7919 % classes);
+            source[shift..].CopyTo(row);
+            source[..shift].CopyTo(row[(classes - shift)..]);
         });
     }
 
-    public static unsafe void FillLogits<T>(Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        fixed (T* p = destination) FillLogits(p, destination.Length);
-    }
+    public static unsafe void FillLogits<T>(T* destination, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        FillLogits(destination, shape.Rows, shape.Classes);
 
     /// <summary>One class per row, uniform over the classes.</summary>
     public static int[] Targets(Shape shape)
