@@ -1,6 +1,7 @@
 using System.Globalization;
 using LossConformance.Optimized.Torch;
 using LossConformance.Optimized.Torch.Native;
+using static TorchSharp.torch;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -72,6 +73,46 @@ public sealed class TorchContractMemory(ITestOutputHelper output)
 
         Assert.True(peaks[^1] <= BoundInLogitSizes * size,
             $"peak resident growth {peaks[^1] / 1e6:F0} MB after ten calls exceeds {BoundInLogitSizes} × the logits' {size / 1e6:F0} MB");
+    }
+
+    /// <summary>
+    /// Tensors of more than int.MaxValue bytes are copied in slices (Tensor.bytes spans at most that many);
+    /// here the slice is made 999 elements, so that a 64 × 1000 batch takes that path, last slice partial,
+    /// and must give the same tensor, and the same loss and gradient bit for bit, as one whole copy.
+    /// (In this collection: nothing else uses Tensors&lt;double&gt; while the slice size is changed.)
+    /// </summary>
+    [Fact]
+    public void Sliced_copies_give_the_same_tensor_loss_and_gradient_as_one_whole_copy()
+    {
+        TorchRuntime.EnsureLoaded();
+        const int rows = 64, classes = 1000;
+        var random = new Random(11);
+        var logits = new double[rows * classes];
+        for (int i = 0; i < logits.Length; i++) logits[i] = 10 * (2 * random.NextDouble() - 1);
+        var targets = new int[rows];
+        for (int r = 0; r < rows; r++) targets[r] = random.Next(classes);
+        IBatchedSoftmaxCrossEntropy<double> torch = new TorchImplementation(TorchDeviceKind.Cpu);
+        var whole = new double[logits.Length];
+        double wholeLoss = torch.ForwardBackward(logits, classes, targets, -100, LossReduction.Mean, whole);
+
+        int saved = Tensors<double>.SliceElements;
+        Tensors<double>.SliceElements = 999;
+        try
+        {
+            var roundTrip = new double[logits.Length];
+            using (var scope = NewDisposeScope())
+                Tensors<double>.CopyTo(Tensors<double>.From(logits, CPU, false, rows, classes), roundTrip);
+            Assert.Equal(logits, roundTrip);
+
+            var sliced = new double[logits.Length];
+            double slicedLoss = torch.ForwardBackward(logits, classes, targets, -100, LossReduction.Mean, sliced);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(wholeLoss), BitConverter.DoubleToInt64Bits(slicedLoss));
+            Assert.Equal(whole, sliced);
+        }
+        finally
+        {
+            Tensors<double>.SliceElements = saved;
+        }
     }
 }
 

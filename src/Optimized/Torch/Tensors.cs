@@ -64,7 +64,8 @@ internal static class Tensors<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Tensor.bytes spans at most int.MaxValue bytes, as MemoryMarshal.AsBytes does; a span of T may hold more
     // (8 × int.MaxValue bytes for double), so large tensors are copied in slices of a flat view, each a span
     // over its own part of the same storage.
-    private static readonly int SliceElements = int.MaxValue / Marshal.SizeOf<T>();
+    // Settable only so that tests/SelfTests can run the sliced path on a small tensor.
+    internal static int SliceElements { get; set; } = int.MaxValue / Marshal.SizeOf<T>();
 
     private static void Write(ReadOnlySpan<T> source, Tensor contiguousHost)
     {
