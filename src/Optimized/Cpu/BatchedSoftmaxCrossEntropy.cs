@@ -24,8 +24,8 @@ public sealed partial class OptimizedCpuImplementation :
 /// The fused batched softmax-cross-entropy (GRAD-FUSED, GRAD-MEAN, GRAD-IGNORE, GRAD-ALL-IGNORED,
 /// GRAD-INPLACE). Per counted row: one read of the logits for the statistics (online max and
 /// Σ exp(z − m), the label's term kept apart), one pass writing exp(zⱼ − m)·c with c = (1/N)/s, and
-/// the label's entry −s_other·c, which keeps its relative accuracy as ŷₜ → 1 (ŷₜ − 1 computed by a
-/// subtraction would cancel). Loss ℓ = ln s − (zₜ − m). Rows run in parallel; each row's result
+/// the label's entry −s_other·c where ŷₜ ≥ ½, which keeps its relative accuracy as ŷₜ → 1 (ŷₜ − 1
+/// computed by a subtraction would cancel), else eₜ·c − 1/N in one rounding (Driver.LabelGradient). Loss ℓ = ln s − (zₜ − m). Rows run in parallel; each row's result
 /// depends on that row only, and the row losses are summed in row order afterwards, so any
 /// thread count gives the same bits.
 /// </summary>
@@ -102,12 +102,12 @@ internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, 
             MemoryMarshal.CreateSpan(ref g, n).Clear();
             return T.Zero;
         }
-        (T m, T s, T other) = Driver.RowStatistics(ref z, n, t);
+        (T m, T s, T other, T label) = Driver.RowStatistics(ref z, n, t);
         T dt = Unsafe.Add(ref z, t) - m;   // read before the gradient may overwrite it (in place)
         T loss = Scalar<T>.Log(s) - dt;
         T c = rowScale / s;
         Driver.Map(new ExpShiftedScaled<T>(m, c), ref z, ref g, n);
-        Unsafe.Add(ref g, t) = -(other * c);   // ŷₜ − 1 = −s_other/s, no cancellation
+        Unsafe.Add(ref g, t) = Driver.LabelGradient(other, label, c, rowScale);
         return loss;
     }
 

@@ -212,11 +212,21 @@ internal static class Driver
     }
 
     /// <summary>
+    /// (ŷₜ − e)·scale for the label's entry from the row statistics, c = scale/s: −s_other·c where
+    /// ŷₜ ≥ ½ (relative accuracy as ŷₜ → 1, where the subtraction would cancel), else eₜ·c − scale in
+    /// one rounding (where ŷₜ is small, −s_other/s would carry the sums' relative error on an entry
+    /// near −scale, beyond ACC-XENT-LOGITS's u|gₜ|).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LabelGradient<T>(T other, T label, T c, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+        => label >= other ? -(other * c) : T.FusedMultiplyAdd(label, c, -scale);
+
+    /// <summary>
     /// The statistics of one row with a hard label t: m = max z, s_other = Σ_{j≠t} exp(zⱼ − m)
     /// summed without the t-th term (so ŷₜ − 1 = −s_other/s keeps its relative accuracy as ŷₜ → 1),
     /// eₜ = exp(zₜ − m) and s = s_other + eₜ.
     /// </summary>
-    public static (T Max, T Sum, T SumOther) RowStatistics<T>(ref T z, int n, int t) where T : unmanaged, IFloatingPointIeee754<T>
+    public static (T Max, T Sum, T SumOther, T Label) RowStatistics<T>(ref T z, int n, int t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T zt = Unsafe.Add(ref z, t);
         T m, other;
@@ -234,6 +244,7 @@ internal static class Driver
             m = T.Max(zt, T.Max(m1, m2));
             other = s1 * Scalar<T>.Exp(m1 - m) + s2 * Scalar<T>.Exp(m2 - m);
         }
-        return (m, other + Scalar<T>.Exp(zt - m), other);
+        T et = Scalar<T>.Exp(zt - m);
+        return (m, other + et, other, et);
     }
 }

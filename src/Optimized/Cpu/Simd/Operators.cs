@@ -133,3 +133,18 @@ internal readonly struct AddScaled<T>(T lambda) : IBinaryOperator<T> where T : u
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<TS, TV>(TV w, TV g) where TS : ISimd<T, TV> where TV : struct => TS.FusedMultiplyAdd(TS.Splat(lambda), w, g);
 }
+
+/// <summary>exp(z − m)·c + g, rounded once: adds one step's softmax gradient into an accumulated gradient row.</summary>
+internal readonly struct AccumulateExpShiftedScaled<T>(T m, T c) : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV z, TV g) where TS : ISimd<T, TV> where TV : struct =>
+        TS.FusedMultiplyAdd(TS.Exp(TS.Subtract(z, TS.Splat(m))), TS.Splat(c), g);
+}
+
+/// <summary>ln x (for the accuracy self-test and any plain logarithm map).</summary>
+internal readonly struct LogOf<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV x) where TS : ISimd<T, TV> where TV : struct => TS.Log(x);
+}
