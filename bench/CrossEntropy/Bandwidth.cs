@@ -21,6 +21,7 @@ public unsafe class Bandwidth<T> where T : unmanaged, IFloatingPointIeee754<T>
     [GlobalSetup]
     public void Setup()
     {
+        Workload.EnsureTimeLeft("Bandwidth", Shape, typeof(T));
         _source = new NativeBuffer<T>(Shape.Elements);
         _destination = new NativeBuffer<T>(Shape.Elements);
         Workload.FillLogits(_source.Pointer, Shape);

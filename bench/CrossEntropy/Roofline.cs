@@ -95,6 +95,11 @@ internal sealed class Roofline
         md.AppendLine();
         foreach (var line in Targets()) md.AppendLine($"- {line}");
         md.AppendLine();
+        if (!Workload.OverBudget.IsEmpty)
+        {
+            md.AppendLine($"Not run, the time budget having ended: {string.Join("; ", Workload.OverBudget)}.");
+            md.AppendLine();
+        }
         md.AppendLine($"Memory: {memory.Describe()}");
         return md.ToString();
     }

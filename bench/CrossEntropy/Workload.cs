@@ -26,6 +26,23 @@ public static class Workload
     /// <summary>The shapes BenchmarkDotNet's [ParamsSource] hands out; set by Program before the run.</summary>
     public static Shape[] Shapes { get; set; } = Quick;
 
+    /// <summary>After this moment no further case starts (see <see cref="EnsureTimeLeft"/>); set by Program.</summary>
+    public static DateTime Deadline { get; set; } = DateTime.MaxValue;
+
+    /// <summary>The cases that did not start because the run had used its time budget.</summary>
+    public static readonly ConcurrentQueue<string> OverBudget = new();
+
+    /// <summary>
+    /// Called first by every GlobalSetup: past the deadline it throws, so that BenchmarkDotNet reports the
+    /// case as failed at once and the run keeps to its time budget on a machine slower (or busier) than planned.
+    /// </summary>
+    public static void EnsureTimeLeft(string kernel, Shape shape, Type type)
+    {
+        if (DateTime.UtcNow <= Deadline) return;
+        OverBudget.Enqueue($"{kernel} {shape} {type.Name}");
+        throw new TimeoutException($"{kernel} {shape} {type.Name} not run: the run's time budget for timing ended at {Deadline:HH:mm:ss} UTC");
+    }
+
     /// <summary>The loss each case returned last, by (shape, element type, kernel): printed beside the times as a sanity check.</summary>
     public static readonly ConcurrentDictionary<(string Shape, Type Type, string Kernel), double> Losses = new();
 
