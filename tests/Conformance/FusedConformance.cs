@@ -1,12 +1,14 @@
 using System.Numerics;
 using LossConformance.Kit;
 using Xunit.Abstractions;
+using Ref = LossConformance.Reference;
 
 namespace LossConformance.Conformance;
 
 /// <summary>
 /// Every fused kernel against its decomposition into the implementation's own simpler
-/// capabilities (ONNX's <c>*_expanded</c> cases), <c>GRAD-FUSED</c>. Both sides approximate the same
+/// capabilities (ONNX's <c>*_expanded</c> cases), <c>GRAD-FUSED</c>, and the batched kernel also against
+/// the reference's decomposition (so that a kernel offering only the batched capability is checked too). Both sides approximate the same
 /// exact value, so the tolerance is the sum of their bounds for T; the decomposition's own
 /// reductions are done in double from the T results. Output spans of the fused call start filled
 /// with a sentinel, so an entry the kernel forgets to write (an ignored row) shows.
@@ -44,6 +46,77 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
             return Agreement.Scalar<T>($"fused {c.Reduction} loss vs its rows", fused, loss, lossBound)
                  & Agreement.Vector<T>("fused ∂L/∂logits vs its rows (0 where ignored)", Fp<T>.ToDouble(fusedGradient), gradient,
                        Agreement.Plus(gradientBound, gradientBound));
+        });
+
+    /// <summary>
+    /// The batched kernel equals the reference's unfused computation row by row: CE from logits (ℓᵣ = lse(Zᵣ) − Z_{r,tᵣ})
+    /// and ŷᵣ − e_{tᵣ} by <see cref="Ref.CrossEntropy.FromLogits"/> and <see cref="Ref.SoftmaxCrossEntropy.LogitGradient"/>,
+    /// reduced in double. It needs only the batched capability, so a fused-only kernel is checked against a
+    /// decomposition too (the test above needs the implementation's own unfused capability).
+    /// </summary>
+    [ForEachImplementation, Spec("GRAD-FUSED", "GRAD-MEAN", "GRAD-IGNORE", "ACC-XENT-LOGITS")]
+    [Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_equals_the_reference_rows(string implementation) =>
+        Check(implementation, BatchCases<T>.Batches, (impl, c) =>
+        {
+            var fusedGradient = Agreement.Filled<T>(c.Logits.Length, Agreement.Sentinel);
+            double fused = Fp<T>.ToDouble(impl.As<IBatchedSoftmaxCrossEntropy<T>>()
+                .ForwardBackward(c.Logits, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, fusedGradient));
+
+            double scale = c.Reduction == LossReduction.Mean && c.Counted > 0 ? 1.0 / c.Counted : 1.0;
+            double loss = 0;
+            var gradient = new double[c.Logits.Length];
+            var g = new double[c.Classes];
+            for (int r = 0; r < c.Rows; r++)
+            {
+                if (c.Targets[r] == c.IgnoreIndex) continue;
+                var z = c.Row(r);
+                var y = GradientAccuracy.OneHot(c.Classes, c.Targets[r]);
+                loss += Ref.CrossEntropy.FromLogits(y, z) * scale;
+                Ref.SoftmaxCrossEntropy.LogitGradient(y, z, g);
+                for (int j = 0; j < c.Classes; j++) gradient[r * c.Classes + j] = g[j] * scale;
+            }
+
+            double lossBound = GradientAccuracy.BatchedLoss<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction)
+                             + GradientAccuracy.BatchedLoss<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction);
+            var gradientBound = Agreement.Plus(GradientAccuracy.BatchedGradient<T>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction),
+                                               GradientAccuracy.BatchedGradient<double>(c.LogitsD, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction));
+            return Agreement.Scalar<T>($"fused {c.Reduction} loss vs the reference's rows", fused, loss, lossBound)
+                 & Agreement.Vector<T>("fused ∂L/∂logits vs the reference's rows (0 where ignored)", Fp<T>.ToDouble(fusedGradient), gradient, gradientBound);
+        });
+
+    /// <summary>
+    /// In place (the gradient written over the logits' own memory) the kernel returns bit for bit the loss and
+    /// gradient of the out-of-place call on the same logits, also for a span that starts inside a larger array.
+    /// </summary>
+    [ForEachImplementation, Spec("GRAD-INPLACE")]
+    [Requires(typeof(IInPlaceBatchedSoftmaxCrossEntropy<>))]
+    public void In_place_call_equals_the_out_of_place_call(string implementation) =>
+        Check(implementation, BatchCases<T>.Batches, (impl, c) =>
+        {
+            var kernel = impl.As<IInPlaceBatchedSoftmaxCrossEntropy<T>>();
+            var outOfPlace = Agreement.Filled<T>(c.Logits.Length, Agreement.Sentinel);
+            var logits = (T[])c.Logits.Clone();
+            T loss = kernel.ForwardBackward(logits, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, outOfPlace);
+            if (!logits.AsSpan().SequenceEqual(c.Logits))
+                return Verdict.That(false, "the out-of-place call modified its logits");
+            foreach (int offset in new[] { 0, 1 })
+            {
+                var memory = Agreement.Filled<T>(c.Logits.Length + 2 * offset, Agreement.Sentinel);
+                var shared = memory.AsSpan(offset, c.Logits.Length);
+                c.Logits.CopyTo(shared);
+                T inPlace = kernel.ForwardBackward(shared, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, shared);
+                string where = offset == 0 ? "in place" : $"in place, {offset} element into a larger array";
+                if (BitConverter.DoubleToInt64Bits(Fp<T>.ToDouble(inPlace)) != BitConverter.DoubleToInt64Bits(Fp<T>.ToDouble(loss)))
+                    return Verdict.That(false, $"loss {where} = {Show.Number(Fp<T>.ToDouble(inPlace))}, out of place {Show.Number(Fp<T>.ToDouble(loss))}");
+                for (int i = 0; i < outOfPlace.Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(Fp<T>.ToDouble(shared[i])) != BitConverter.DoubleToInt64Bits(Fp<T>.ToDouble(outOfPlace[i])))
+                        return Verdict.That(false, $"∂L/∂logits[{i}] (row {i / c.Classes}) {where} = {Show.Number(Fp<T>.ToDouble(shared[i]))}, out of place {Show.Number(Fp<T>.ToDouble(outOfPlace[i]))}");
+                for (int i = 0; i < offset; i++)
+                    if (memory[i] != Fp<T>.From(Agreement.Sentinel) || memory[^(i + 1)] != Fp<T>.From(Agreement.Sentinel))
+                        return Verdict.That(false, $"{where}: wrote outside the logits' span");
+            }
+            return Verdict.That(true, $"loss {Show.Number(Fp<T>.ToDouble(loss))} and every gradient entry bit-identical in place and out of place");
         });
 
     /// <summary>CE from logits equals CE(y, softmax z) where no ŷᵢ underflows (the decomposition is meaningless where it does).</summary>

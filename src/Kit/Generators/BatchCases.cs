@@ -52,7 +52,7 @@ public sealed class BatchCase<T>(T[] logits, int classes, int[] targets, int ign
     }
 
     public string Describe() =>
-        $"rows = {Rows}, classes = {Classes}, ignoreIndex = {IgnoreIndex}, reduction = {Reduction}   ({Kind})\ntargets = {Show.Vector(Targets)}\nlogits = {Show.Vector(Logits)}";
+        $"rows = {Rows}, classes = {Classes}, ignoreIndex = {IgnoreIndex}, reduction = {Reduction}, counted rows = {Counted}   ({Kind})\ntargets = {Show.Vector(Targets)}\nlogits = {Show.Vector(Logits)}";
 }
 
 /// <summary>
@@ -78,12 +78,18 @@ public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
         }),
         c => Shrink(c).Where(s => s.Counted > 0));
 
-    private static BatchCase<T> Build(Random rng, bool allIgnored, bool forceCounted = false)
+    /// <summary>
+    /// A batch of the given shape, its logits, ignore index, ignored share and reduction drawn as in
+    /// <see cref="Batches"/> (every row ignored in 10% of batches), for tests that sweep the shape themselves.
+    /// </summary>
+    public static BatchCase<T> OfShape(Random rng, int rows, int classes) => Build(rng, allIgnored: rng.Next(10) == 0, rows: rows, classes: classes);
+
+    private static BatchCase<T> Build(Random rng, bool allIgnored, bool forceCounted = false, int rows = 0, int classes = 0)
     {
         double r = rng.NextDouble();
-        int rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
+        if (rows <= 0) rows = r < 0.2 ? 1 : r < 0.6 ? rng.Next(2, 9) : rng.Next(9, 65);
         r = rng.NextDouble();
-        int classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
+        if (classes <= 0) classes = r < 0.1 ? 1 : r < 0.45 ? rng.Next(2, 9) : r < 0.8 ? rng.Next(9, 65) : rng.Next(65, 513);
         int ignoreKind = rng.Next(8);
         bool inRange = ignoreKind < 2 && !(forceCounted && classes == 1);
         int ignore = inRange ? rng.Next(classes) : ignoreKind == 2 ? -1 : -100;
@@ -111,15 +117,53 @@ public static class BatchCases<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new BatchCase<T>(Fp<T>.From(logits), classes, targets, ignore, string.Join(" / ", kinds.Take(3)), reduction);
     }
 
+    /// <summary>
+    /// Smaller batches that keep the input valid, in the order FsCheck tries them: an in-range ignore index moved
+    /// out of the classes (−100, the ignored rows' targets with it, so the same rows stay ignored); fewer rows
+    /// (the first half, all but the first, all but the last); fewer classes (the first half, the second half, all
+    /// but the last, all but the first: a counted target outside the kept columns moves to the first kept one);
+    /// logits rounded to integers.
+    /// </summary>
     private static IEnumerable<BatchCase<T>> Shrink(BatchCase<T> c)
     {
-        if (c.Rows <= 1) yield break;
-        foreach (var keep in new[] { Enumerable.Range(0, c.Rows / 2), Enumerable.Range(1, c.Rows - 1), Enumerable.Range(0, c.Rows - 1) })
+        string kind = Generate<T>.Shrunk(c.Kind);
+        bool ignoreIsAClass = c.IgnoreIndex >= 0 && c.IgnoreIndex < c.Classes;
+        if (ignoreIsAClass)
         {
-            var rows = keep.ToArray();
-            if (rows.Length == 0) continue;
-            var logits = rows.SelectMany(r => c.Logits.Skip(r * c.Classes).Take(c.Classes)).ToArray();
-            yield return new BatchCase<T>(logits, c.Classes, rows.Select(r => c.Targets[r]).ToArray(), c.IgnoreIndex, Generate<T>.Shrunk(c.Kind), c.Reduction);
+            const int outside = -100;
+            var targets = c.Targets.Select(t => t == c.IgnoreIndex ? outside : t).ToArray();
+            yield return new BatchCase<T>(c.Logits, c.Classes, targets, outside, kind, c.Reduction);
         }
+        if (c.Rows > 1)
+            foreach (var keep in new[] { Enumerable.Range(0, c.Rows / 2), Enumerable.Range(1, c.Rows - 1), Enumerable.Range(0, c.Rows - 1) })
+            {
+                var rows = keep.ToArray();
+                if (rows.Length == 0) continue;
+                var logits = rows.SelectMany(r => c.Logits.Skip(r * c.Classes).Take(c.Classes)).ToArray();
+                yield return new BatchCase<T>(logits, c.Classes, rows.Select(r => c.Targets[r]).ToArray(), c.IgnoreIndex, kind, c.Reduction);
+            }
+        if (c.Classes > 1 && !ignoreIsAClass)   // with the ignore index a class, its column cannot go; the first candidate moves it out
+            foreach (var columns in ClassSubsets(c.Classes))
+            {
+                var logits = new T[c.Rows * columns.Length];
+                for (int r = 0; r < c.Rows; r++)
+                    for (int k = 0; k < columns.Length; k++) logits[r * columns.Length + k] = c.Logits[r * c.Classes + columns[k]];
+                var targets = c.Targets.Select(t => t == c.IgnoreIndex ? t : Math.Max(0, Array.IndexOf(columns, t))).ToArray();
+                yield return new BatchCase<T>(logits, columns.Length, targets, c.IgnoreIndex, kind, c.Reduction);
+            }
+        var rounded = c.Logits.Select(v => T.Round(v)).ToArray();
+        if (!rounded.SequenceEqual(c.Logits)) yield return new BatchCase<T>(rounded, c.Classes, c.Targets, c.IgnoreIndex, kind, c.Reduction);
+    }
+
+    /// <summary>Column sets to keep: the first half, the second half (for C ≥ 4), all but the last, all but the first.</summary>
+    private static IEnumerable<int[]> ClassSubsets(int classes)
+    {
+        if (classes >= 4)
+        {
+            yield return Enumerable.Range(0, classes / 2).ToArray();
+            yield return Enumerable.Range(classes / 2, classes - classes / 2).ToArray();
+        }
+        yield return Enumerable.Range(0, classes - 1).ToArray();
+        yield return Enumerable.Range(1, classes - 1).ToArray();
     }
 }
