@@ -94,7 +94,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, 
     }
 
     /// <summary>One row: writes (ŷ − e_t)·rowScale into g (0 for an ignored row) and returns ℓ = −ln ŷₜ (0 if ignored). g may be z.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T Row(ref T z, ref T g, int n, int t, int ignoreIndex, T rowScale)
     {
         if (t == ignoreIndex)
@@ -120,6 +120,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, 
         public T RowScale;
         public T[] RowLoss = [];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int item)
         {
             int first = item * RowsPerItem, end = Math.Min(first + RowsPerItem, Rows);

@@ -8,7 +8,9 @@ namespace LossConformance.Optimized.Cpu.Simd;
 /// <summary>
 /// One driver per operator shape (map, map-reduce, max, the softmax statistics), each run at the
 /// widest accelerated width (Vector512, else 256, else 128, else one lane) with the tail in one
-/// lane. A result depends on the input and the machine's width only, never on a thread count. A
+/// lane. A result depends on the input and the machine's width only, never on a thread count. The
+/// loops are compiled fully optimised at once (AggressiveOptimization): at tier 0 the width-generic
+/// code runs about 10× slower, and a kernel called a few times on large inputs would never leave it. A
 /// map's destination may be exactly its source (each vector is loaded before it is stored); partial
 /// overlap is not supported.
 /// </summary>
@@ -37,6 +39,7 @@ internal static class Driver
         return SumCore<T, Scalar<T>, T, TOp>(op, ref x, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T SumCore<T, TS, TV, TOp>(TOp op, ref T x, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct where TOp : struct, IUnaryOperator<T>
     {
@@ -61,6 +64,7 @@ internal static class Driver
         return SumCore<T, Scalar<T>, T, TOp>(op, ref x, ref y, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T SumCore<T, TS, TV, TOp>(TOp op, ref T x, ref T y, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct where TOp : struct, IBinaryOperator<T>
     {
@@ -87,6 +91,7 @@ internal static class Driver
         else MapCore<T, Scalar<T>, T, TOp>(op, ref x, ref destination, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapCore<T, TS, TV, TOp>(TOp op, ref T x, ref T destination, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct where TOp : struct, IUnaryOperator<T>
     {
@@ -108,6 +113,7 @@ internal static class Driver
         else MapCore<T, Scalar<T>, T, TOp>(op, ref x, ref y, ref destination, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapCore<T, TS, TV, TOp>(TOp op, ref T x, ref T y, ref T destination, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct where TOp : struct, IBinaryOperator<T>
     {
@@ -129,6 +135,7 @@ internal static class Driver
         return MaxCore<T, Scalar<T>, T>(ref x, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T MaxCore<T, TS, TV>(ref T x, int n) where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct
     {
         int w = TS.Count, i = 0;
@@ -168,6 +175,7 @@ internal static class Driver
     /// S ← S·exp(M − M′) only when some lane's maximum grew (lanes that did not grow multiply by
     /// exp(0) = 1 exactly), then its exponentials, summed pairwise, from L1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (T Max, T Sum) OnlineCore<T, TS, TV>(ref T x, int n) where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV> where TV : struct
     {
         int w = TS.Count, block = w * OnlineBlock, i = 0;
@@ -226,6 +234,7 @@ internal static class Driver
     /// summed without the t-th term (so ŷₜ − 1 = −s_other/s keeps its relative accuracy as ŷₜ → 1),
     /// eₜ = exp(zₜ − m) and s = s_other + eₜ.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (T Max, T Sum, T SumOther, T Label) RowStatistics<T>(ref T z, int n, int t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T zt = Unsafe.Add(ref z, t);
