@@ -32,6 +32,7 @@ public static class TorchKnownDeviations
         new("GRAD-ALL-IGNORED", "Batched_loss_and_gradient_agree_with_the_reference", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
         new("GRAD-ALL-IGNORED", "Batched_gradient_matches_central_differences_of_the_loss", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
         new("GRAD-ALL-IGNORED", "Batched_kernel_equals_its_rows", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
+        new("GRAD-ALL-IGNORED", "Batched_kernel_equals_the_reference_rows", null, AllIgnoredReason, AllIgnoredMeasured, Inputs: "all ignored"),
         new("GRAD-ALL-IGNORED", "Batched_loss_of_hard_batches", null, AllIgnoredReason, AllIgnoredMeasured,
             Case: "every row ignored, Mean: loss 0 and gradient 0 (no 0/0)"),
 
