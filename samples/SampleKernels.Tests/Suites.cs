@@ -20,6 +20,7 @@ public sealed class SampleGradientConformanceFloat(ITestOutputHelper o) : Gradie
 public sealed class SampleHardCaseConformanceFloat(ITestOutputHelper o) : HardCaseConformance<float>(o, new SampleKernels());
 public sealed class SampleKlDivergenceConformanceFloat(ITestOutputHelper o) : KlDivergenceConformance<float>(o, new SampleKernels());
 public sealed class SampleKlDivergencePropertiesFloat(ITestOutputHelper o) : KlDivergenceProperties<float>(o, new SampleKernels());
+public sealed class SampleKernelConformanceFloat(ITestOutputHelper o) : KernelConformance<float>(o, new SampleKernels());
 public sealed class SampleKnownAnswerConformanceFloat(ITestOutputHelper o) : KnownAnswerConformance<float>(o, new SampleKernels());
 public sealed class SampleLinearLayerConformanceFloat(ITestOutputHelper o) : LinearLayerConformance<float>(o, new SampleKernels());
 public sealed class SampleLinearLayerPropertiesFloat(ITestOutputHelper o) : LinearLayerProperties<float>(o, new SampleKernels());
@@ -43,6 +44,7 @@ public sealed class SampleGradientConformanceDouble(ITestOutputHelper o) : Gradi
 public sealed class SampleHardCaseConformanceDouble(ITestOutputHelper o) : HardCaseConformance<double>(o, new SampleKernels());
 public sealed class SampleKlDivergenceConformanceDouble(ITestOutputHelper o) : KlDivergenceConformance<double>(o, new SampleKernels());
 public sealed class SampleKlDivergencePropertiesDouble(ITestOutputHelper o) : KlDivergenceProperties<double>(o, new SampleKernels());
+public sealed class SampleKernelConformanceDouble(ITestOutputHelper o) : KernelConformance<double>(o, new SampleKernels());
 public sealed class SampleKnownAnswerConformanceDouble(ITestOutputHelper o) : KnownAnswerConformance<double>(o, new SampleKernels());
 public sealed class SampleLinearLayerConformanceDouble(ITestOutputHelper o) : LinearLayerConformance<double>(o, new SampleKernels());
 public sealed class SampleLinearLayerPropertiesDouble(ITestOutputHelper o) : LinearLayerProperties<double>(o, new SampleKernels());

@@ -117,7 +117,10 @@ public sealed class ExternalProcess : IDisposable
         process.BeginErrorReadLine();
         _process = process;
         Interlocked.Increment(ref _starts);
-        var reply = Exchange(new Frame(new JsonObject { ["op"] = "hello", ["protocol"] = ProtocolVersion }, []), "handshake");
+        // Starting an interpreter and importing numpy or torch can take longer than a call (seconds on a loaded
+        // machine): the handshake gets at least HandshakeTimeout, so a slow start is not reported as a hang.
+        var reply = Exchange(new Frame(new JsonObject { ["op"] = "hello", ["protocol"] = ProtocolVersion }, []), "handshake",
+                             Timeout > HandshakeTimeout ? Timeout : HandshakeTimeout);
         if ((int?)reply.Header["protocol"] != ProtocolVersion)
             throw Fail($"speaks protocol {reply.Header["protocol"]?.ToJsonString() ?? "(none)"}, the suite speaks {ProtocolVersion}");
         if (reply.Header["ok"]?.GetValue<bool>() != true)
@@ -126,7 +129,12 @@ public sealed class ExternalProcess : IDisposable
     }
 
     /// <summary>Writes a request and reads its reply within <see cref="Timeout"/>; any failure kills the process.</summary>
-    private Frame Exchange(Frame request, string what)
+    private Frame Exchange(Frame request, string what) => Exchange(request, what, Timeout);
+
+    /// <summary>The least time a process is given to start and answer the handshake.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
+
+    private Frame Exchange(Frame request, string what, TimeSpan timeout)
     {
         var process = _process!;
         Task<Frame?> read;
@@ -141,7 +149,7 @@ public sealed class ExternalProcess : IDisposable
             throw Fail($"{how} before the {what} could be sent ({e.Message})", process);
         }
         bool done;
-        try { done = read.Wait(Timeout); }
+        try { done = read.Wait(timeout); }
         catch (AggregateException e) when (e.InnerException is StrayOutputException stray)
         {
             throw Fail($"wrote to stdout outside a frame during the {what}: \"{Printable(stray.Start)}{Printable(Drain(process))}\" — print to stderr instead (the Python helper redirects print for you)", process);
@@ -151,7 +159,7 @@ public sealed class ExternalProcess : IDisposable
             throw Fail($"sent a malformed reply to the {what}: {e.InnerException!.Message}", process);
         }
         if (!done)
-            throw Fail($"did not answer the {what} within {Timeout.TotalSeconds:0.#} s ({TimeoutVariable}); killed", process);
+            throw Fail($"did not answer the {what} within {timeout.TotalSeconds:0.#} s ({TimeoutVariable}); killed", process);
         var reply = read.Result;
         if (reply is null)
         {
