@@ -109,6 +109,7 @@ public static class Cli
             console.MarkupLine("[red]No repository root (a folder holding Conformance.sln) above the current folder; pass --root.[/]");
             return Usage;
         }
+        Rendering.PlotFont.Ensure(console, root);
         string outFolder = Path.GetFullPath(o.Out);
         RunInfo? run = null;
         IReadOnlyList<string> folders;
