@@ -245,7 +245,8 @@ public static class ReportBuilder
                 var other => other,
             };
             if (record is not null && Normalise(record.Verdict) is "deviation" && outcome != "fail") outcome = "deviation";
-            string? elementType = record?.ElementType is { Length: > 0 } et ? et : citations.ElementTypeOf(result.Class) ?? ElementTypeFromName(result.Class);
+            string? elementType = record?.ElementType is { Length: > 0 } et ? et
+                : citations.ElementTypeOf(result.Class) ?? ElementTypeFromName(result.Class) ?? TrxReader.ElementTypeArgument(result.Name);
             var entry = new JoinedTest(result.Name, test, result.Implementation, elementType, outcome,
                                        outcome is "skip" or "deviation" ? result.Message ?? record?.Reason : record?.Reason,
                                        result.Message, clauses, result.DurationMs, citation?.File, record,

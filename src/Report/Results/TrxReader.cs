@@ -57,7 +57,7 @@ public static class TrxReader
         return new TrxFile(path, results, runOutcome);
     }
 
-    /// <summary>Namespace.Class.Method(implementation: "X") → (Namespace.Class, Method, X).</summary>
+    /// <summary>Namespace.Class.Method(implementation: "X"[, …]) → (Namespace.Class, Method, X).</summary>
     public static (string Class, string Method, string? Implementation) SplitName(string name)
     {
         string? implementation = null;
@@ -67,10 +67,23 @@ public static class TrxReader
         {
             head = name[..open];
             string arguments = name[open..];
-            if (arguments.StartsWith(ImplementationPrefix, StringComparison.Ordinal) && arguments.EndsWith("\")", StringComparison.Ordinal))
-                implementation = arguments[ImplementationPrefix.Length..^2];
+            // (implementation: "X") or, for the one-per-project skips, (implementation: "X", elementType: "float").
+            if (arguments.StartsWith(ImplementationPrefix, StringComparison.Ordinal) &&
+                arguments.IndexOf('"', ImplementationPrefix.Length) is var end and > 0)
+                implementation = arguments[ImplementationPrefix.Length..end];
         }
         int dot = head.LastIndexOf('.');
         return dot < 0 ? ("", head, implementation) : (head[..dot], head[(dot + 1)..], implementation);
+    }
+
+    private const string ElementTypePrefix = "elementType: \"";
+
+    /// <summary>The elementType argument of a display name (the one-per-project skips carry it), or null.</summary>
+    public static string? ElementTypeArgument(string name)
+    {
+        int at = name.IndexOf(ElementTypePrefix, StringComparison.Ordinal);
+        if (at < 0) return null;
+        int start = at + ElementTypePrefix.Length, end = name.IndexOf('"', start);
+        return end > start ? name[start..end] : null;
     }
 }
