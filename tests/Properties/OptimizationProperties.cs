@@ -451,7 +451,8 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
             double gn = RegressionAccuracy.Norm(RegressionAccuracy.ExactGradient(p, wd));
             double target = RegressionAccuracy.GradientTarget<T>(p, wd, c.Smoothness);
             norms.Add(gn);
-            if (gn <= target || k == maxIterations) return new(w, k, gn <= target, gn, target, norms, steps, monotone);
+            bool converged = gn <= target || AtTheRoundingFloor(p, wd, gn, c.Smoothness);
+            if (converged || k == maxIterations) return new(w, k, converged, gn, target, norms, steps, monotone);
             var next = new T[c.Parameters];
             steps.Add(Fp<T>.ToDouble(impl.As<ISoftmaxRegressionOptimizer<T>>().NewtonStep(c.Problem, w, next)));
             var nd = Fp<T>.ToDouble(next);
@@ -460,6 +461,23 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
                 monotone = Verdict.AtMost($"Newton step {k}: L(W⁺) vs L(W)", after, before + LossBound(p, wd) + LossBound(p, nd) + NewtonLineSearch.RoundingAllowanceUlps * U * Math.Abs(before));
             w = next;
         }
+    }
+
+    /// <summary>
+    /// True where no floating-point Armijo search can resolve a full Newton step: its margin (½ − c)·gᵀH⁻¹g (H exact,
+    /// solved by Cholesky) is at most twice the rounding bound of the loss in T that Armijo compares (spec/optimization.md,
+    /// <c>OPT-NEWTON-QUADRATIC</c>, "Accuracy"). Checked only close to the target, where it can matter.
+    /// </summary>
+    private static bool AtTheRoundingFloor(RegressionAccuracy.Data p, double[] wd, double gn, double smoothness)
+    {
+        double rounding = 2 * RegressionAccuracy.Loss<T>(p, wd);
+        if ((0.5 - NewtonLineSearch.SufficientDecrease) * gn * gn / smoothness > rounding) return false;   // gᵀH⁻¹g ≥ ‖g‖²/L̄: resolvable
+        var g = RegressionAccuracy.ExactGradient(p, wd);
+        int m = g.Length;
+        var h = Matrix<double>.Build.DenseOfRowMajor(m, m, RegressionAccuracy.ExactHessian(p, wd));
+        var gv = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(g);
+        double decrement = gv.DotProduct(h.Cholesky().Solve(gv));
+        return (0.5 - NewtonLineSearch.SufficientDecrease) * decrement <= rounding;
     }
 
     /// <summary>η = 1/L̄ steps until the implementation's own ‖∇L‖ ≤ target (at most maxIterations).</summary>
