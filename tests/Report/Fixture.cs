@@ -24,8 +24,15 @@ public sealed class Fixture : IDisposable
         foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             string target = Path.Combine(Root, Path.GetRelativePath(source, file));
-            if (target.EndsWith(".cs.txt", StringComparison.Ordinal)) target = target[..^4];
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (target.EndsWith(".cs.txt", StringComparison.Ordinal))
+            {
+                // The fixture's sources cite made-up DEMO-* clauses (covered, orphan, …). They are stored with
+                // SpecTemplate(…) so that nothing scanning this repository's tests/ takes them for real
+                // citations, and become [Spec(…)] only in the temporary fixture repository.
+                File.WriteAllText(target[..^4], File.ReadAllText(file).Replace("SpecTemplate(", "Spec(", StringComparison.Ordinal));
+                continue;
+            }
             File.Copy(file, target);
         }
     }
