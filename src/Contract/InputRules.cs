@@ -8,7 +8,7 @@ namespace LossConformance;
 /// <see cref="ArgumentOutOfRangeException"/>) naming the offending parameter; call them all
 /// before writing to any output span (<c>INPUT-NO-WRITE</c>).
 /// </summary>
-public static class InputRules
+public static partial class InputRules
 {
     /// <summary>Unit roundoff u = 2^−p of the format (p = 53 for double, 24 for float).</summary>
     public static T UnitRoundoff<T>() where T : IFloatingPointIeee754<T>

@@ -9,6 +9,7 @@ public sealed class ReferenceImplementation :
     IEntropy<double>, ICrossEntropy<double>, IKlDivergence<double>,
     ISoftmax<double>, ISoftmaxJacobian<double>,
     ISoftmaxCrossEntropy<double>, IBatchedSoftmaxCrossEntropy<double>, IBinaryCrossEntropy<double>,
+    IBatchedSoftmaxCrossEntropyWithOptions<double>,
     ILinearLayer<double>, ISequenceLoss<double>,
     ISoftmaxRegression<double>, ISoftmaxRegressionOptimizer<double>
 {
@@ -52,6 +53,17 @@ public sealed class ReferenceImplementation :
     public double ForwardBackward(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                                   LossReduction reduction, Span<double> gradient) =>
         SoftmaxCrossEntropy.Batched(logits, classes, targets, ignoreIndex, reduction, gradient);
+
+    /// <inheritdoc/>
+    public CrossEntropyResult<double> ForwardBackward(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<int> targets,
+                                                      CrossEntropyOptions<double> options, LossReduction reduction, Span<double> gradient) =>
+        LossOptions.ForwardBackward(logits, classes, targets, options, reduction, gradient);
+
+    /// <inheritdoc/>
+    public void ForwardBackwardPerToken(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<int> targets,
+                                        CrossEntropyOptions<double> options, ReadOnlySpan<double> upstream,
+                                        Span<double> losses, Span<double> gradient) =>
+        LossOptions.ForwardBackwardPerToken(logits, classes, targets, options, upstream, losses, gradient);
 
     /// <inheritdoc/>
     public double BinaryCrossEntropyWithLogit(double logit, double target) => SoftmaxCrossEntropy.BinaryWithLogit(logit, target);
