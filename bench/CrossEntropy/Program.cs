@@ -24,8 +24,11 @@ var budget = new Option<double>("--budget-minutes")
     Description = "No case starts after this many minutes of timing (the memory check and the table follow); the default keeps a full run under 15 minutes.",
     DefaultValueFactory = _ => 11,
 };
-var root = new RootCommand("Fused softmax-cross-entropy forward+backward against this machine's memory bandwidth (bench/README.md).") { quick, artifacts, budget };
-root.SetAction(parsed => Program.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!, parsed.GetValue(budget)));
+var options = new Option<bool>("--options") { Description = "Only the loss-options benchmark (FusedCrossEntropyOptions.cs): Optimized-CPU with every option on vs none, and the ratio." };
+var root = new RootCommand("Fused softmax-cross-entropy forward+backward against this machine's memory bandwidth (bench/README.md).") { quick, artifacts, budget, options };
+root.SetAction(parsed => parsed.GetValue(options)
+    ? OptionsBenchmark.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!)
+    : Program.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!, parsed.GetValue(budget)));
 return root.Parse(args).Invoke();
 
 internal static partial class Program

@@ -8,6 +8,7 @@ namespace LossConformance.SelfTests;
 /// The Optimized-CPU batched kernel allocates nothing on a warm call, on the calling thread or on
 /// its worker threads (persistent pool, no closures or tasks per call), in both element types, on
 /// one thread and on all; and its results are bit-identical for 1, 2 and all threads and in place.
+/// The same for the kernel with every loss option on (reduced and per token).
 /// </summary>
 [Collection(nameof(OptimizedCpuAllocation))]   // alone: the process-wide allocation count must not see other tests
 public sealed class OptimizedCpuAllocation
@@ -17,6 +18,71 @@ public sealed class OptimizedCpuAllocation
     {
         Check<float>();
         Check<double>();
+    }
+
+    [Fact, Spec("LOSSOPT-FUSED")]
+    public void Warm_calls_with_every_loss_option_allocate_nothing_and_agree_bit_for_bit()
+    {
+        CheckOptions<float>();
+        CheckOptions<double>();
+    }
+
+    private static void CheckOptions<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        const int rows = 24, classes = 3001;
+        var r = new Random(6);
+        var logits = new T[rows * classes];
+        for (int i = 0; i < logits.Length; i++) logits[i] = T.CreateTruncating(r.NextDouble() * 80 - 40);
+        var targets = new int[rows];
+        for (int i = 0; i < rows; i++) targets[i] = i % 5 == 0 ? -100 : r.Next(classes);
+        var weights = new T[classes];
+        for (int i = 0; i < classes; i++) weights[i] = i % 7 == 0 ? T.Zero : T.CreateTruncating(0.5 + r.NextDouble());
+        var upstream = new T[rows];
+        for (int i = 0; i < rows; i++) upstream[i] = T.CreateTruncating(r.NextDouble() - 0.25);
+        var options = new CrossEntropyOptions<T>
+        {
+            LabelSmoothing = T.CreateTruncating(0.1), ZLossScale = T.CreateTruncating(1e-4), SoftCap = T.CreateTruncating(30), ClassWeights = weights,
+        };
+        var gradient = new T[logits.Length];
+        var losses = new T[rows];
+        var all = new OptimizedCpuImplementation();
+        var reference = (IBatchedSoftmaxCrossEntropyWithOptions<T>)all.WithThreads(1);
+        var expected = reference.ForwardBackward(logits, classes, targets, options, LossReduction.Mean, gradient);
+        T[] expectedGradient = (T[])gradient.Clone();
+        reference.ForwardBackwardPerToken(logits, classes, targets, options, upstream, losses, gradient);
+        T[] expectedLosses = (T[])losses.Clone(), expectedPerTokenGradient = (T[])gradient.Clone();
+
+        foreach (var threads in new[] { 1, 2, Environment.ProcessorCount })
+        {
+            var kernel = (IBatchedSoftmaxCrossEntropyWithOptions<T>)all.WithThreads(threads);
+            kernel.ForwardBackward(logits, classes, targets, options, LossReduction.Mean, gradient);   // warm
+            kernel.ForwardBackwardPerToken(logits, classes, targets, options, upstream, losses, gradient);
+            CrossEntropyResult<T> result = default;
+            long threadDelta = long.MaxValue, processDelta = long.MaxValue;
+            for (int attempt = 0; attempt < 10 && (threadDelta | processDelta) != 0; attempt++)
+            {
+                long thread = GC.GetAllocatedBytesForCurrentThread();
+                long process = GC.GetTotalAllocatedBytes(precise: true);
+                for (int k = 0; k < 3; k++)
+                {
+                    kernel.ForwardBackwardPerToken(logits, classes, targets, options, upstream, losses, gradient);
+                    result = kernel.ForwardBackward(logits, classes, targets, options, LossReduction.Mean, gradient);
+                }
+                threadDelta = Math.Min(threadDelta, GC.GetAllocatedBytesForCurrentThread() - thread);
+                processDelta = Math.Min(processDelta, GC.GetTotalAllocatedBytes(precise: true) - process);
+            }
+            Assert.Equal(0, threadDelta);
+            Assert.True(processDelta == 0, $"{threads} threads: {processDelta} bytes allocated in the process during warm calls with options (least of ten attempts)");
+            Assert.Equal(expected, result);
+            Assert.Equal(expectedGradient, gradient);
+            kernel.ForwardBackwardPerToken(logits, classes, targets, options, upstream, losses, gradient);
+            Assert.Equal(expectedLosses, losses);
+            Assert.Equal(expectedPerTokenGradient, gradient);
+
+            var inPlace = (T[])logits.Clone();
+            Assert.Equal(expected, kernel.ForwardBackward(inPlace, classes, targets, options, LossReduction.Mean, inPlace));
+            Assert.Equal(expectedGradient, inPlace);
+        }
     }
 
     private static void Check<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
