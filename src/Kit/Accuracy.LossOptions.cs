@@ -97,17 +97,27 @@ public static class LossOptionsAccuracy
     {
         double u = Fp<T>.U, delta = CapError<T>(a, o), grow = Math.Exp(2 * delta), growM1 = double.ExpM1(2 * delta);
         double g3 = Accuracy.Gamma(3, u);
-        double bce = grow * Accuracy.CrossEntropyFromLogits<T>(a.Y, a.Capped) + 2 * a.Sigma * delta + g3 * a.CrossEntropy;
+        int v = a.Yhat.Length;
+        // B_X(y, z') and Gⱼ(y, z') of ACC-XENT-LOGITS, written out (Accuracy.CrossEntropyFromLogits, LogitGradient) so the
+        // softmax and log-softmax bounds are computed once per row.
+        var bl = Accuracy.LogSoftmax<T>(a.Capped);
+        var b = Accuracy.Softmax<T>(a.Capped);
+        double bx = 0, yl = 0, gn = Accuracy.Gamma(v, u);
+        for (int j = 0; j < v; j++)
+        {
+            bx += a.Y[j] * bl[j];
+            yl += a.Y[j] * Math.Abs(a.Capped[j] - a.Lse);
+        }
+        bx += gn * yl;
+        double bce = grow * bx + 2 * a.Sigma * delta + g3 * a.CrossEntropy;
         double e = grow * Accuracy.LogSumExpBound<T>(a.Capped) + delta, absL = Math.Abs(a.Lse);
         double bz = o.Lambda == 0 ? 0 : o.Lambda * (2 * absL * e + e * e) + Accuracy.Gamma(2, u) * o.Lambda * (absL + e) * (absL + e);
-        var g = Accuracy.LogitGradient<T>(a.Y, a.Capped);
-        var b = Accuracy.Softmax<T>(a.Capped);
-        int v = a.Yhat.Length;
         var gce = new double[v];
         var gz = new double[v];
         for (int j = 0; j < v; j++)
         {
-            gce[j] = grow * g[j] + a.Sigma * growM1 * a.Yhat[j] + g3 * (a.Y[j] + a.Sigma * a.Yhat[j]);
+            double g = (1 + 2 * u) * (a.Sigma * (b[j] + gn * a.Yhat[j]) + u * Math.Abs(a.CrossEntropyGradient[j]));
+            gce[j] = grow * g + a.Sigma * growM1 * a.Yhat[j] + g3 * (a.Y[j] + a.Sigma * a.Yhat[j]);
             double bj = grow * b[j] + growM1 * a.Yhat[j];
             gz[j] = o.Lambda == 0 ? 0 : 2 * o.Lambda * (absL * bj + e * (a.Yhat[j] + bj)) + g3 * 2 * o.Lambda * (absL + e) * (a.Yhat[j] + bj);
         }
