@@ -48,7 +48,7 @@ internal sealed class TorchLossOptions<T>(Device device) where T : unmanaged, IF
         int rows = InputRules.BatchedCrossEntropyWithOptions(logits, classes, targets, options, reduction, gradient);
         bool mean = reduction == LossReduction.Mean;
         // The 0/0 means of LOSSOPT-ZERO-WEIGHT, decided on the host before torch divides (F.cross_entropy's mean is NaN
-        // for N = 0, and NaN or +∞ for W_K = 0: TorchLossOptionsFindings.Cross_entropy_mean_with_zero_total_weight_is_nan_or_infinite).
+        // for N = 0 and for W_K = 0, with smoothing too: TorchLossOptionsFindings.Cross_entropy_mean_with_zero_total_weight_is_nan_or_infinite).
         var (counted, weightOfCounted) = Denominators(targets, options);
         bool crossEntropy = !(mean && weightOfCounted == T.Zero);   // W_K = 0: the CE part of the mean is 0, and its gradient
         bool zLoss = options.ZLossScale != T.Zero;                  // as torch code adds the z-loss: only when it is on
