@@ -52,8 +52,9 @@ public abstract class LossOptionsConformance<T>(ITestOutputHelper output, params
     [ForEachImplementation, Spec("LOSSOPT-FUSED", "LOSSOPT-SMOOTH", "LOSSOPT-ZLOSS", "LOSSOPT-SOFTCAP", "ACC-LOSSOPT")]
     [Requires(typeof(IBatchedSoftmaxCrossEntropyWithOptions<>), typeof(IBatchedSoftmaxCrossEntropy<>))]
     public void No_op_options_and_a_huge_cap_equal_the_plain_batched_kernel(string implementation) =>
-        Check(implementation, BatchCases<T>.Batches, (impl, c) =>
+        Check(implementation, LossOptionsCases<T>.Cases, (impl, c) =>
         {
+            // the case's batch, ignore index and reduction; its options are replaced by the no-op ones
             var plainGradient = Agreement.Filled<T>(c.Logits.Length, Agreement.Sentinel);
             double plain = Fp<T>.ToDouble(impl.As<IBatchedSoftmaxCrossEntropy<T>>()
                 .ForwardBackward(c.Logits, c.Classes, c.Targets, c.IgnoreIndex, c.Reduction, plainGradient));
