@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace LossConformance.Optimized.Cpu.Simd;
 
 /// <summary>
-/// One driver per operator shape (map, map-reduce, max, the softmax statistics), each run at the
+/// One driver per operator shape (map, map-reduce, map-and-sum, max, the softmax statistics), each run at the
 /// widest accelerated width (Vector512, else 256, else 128, else one lane) with the tail in one
 /// lane. A result depends on the input and the machine's width only, never on a thread count. The
 /// loops are compiled fully optimised at once (AggressiveOptimization): at tier 0 the width-generic
