@@ -8,6 +8,7 @@ using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LossConformance.Benchmarks;
@@ -25,19 +26,21 @@ var budget = new Option<double>("--budget-minutes")
     DefaultValueFactory = _ => 11,
 };
 var options = new Option<bool>("--options") { Description = "Only the loss-options benchmark (FusedCrossEntropyOptions.cs): Optimized-CPU with every option on vs none, and the ratio." };
-var root = new RootCommand("Fused softmax-cross-entropy forward+backward against this machine's memory bandwidth (bench/README.md).") { quick, artifacts, budget, options };
+var costSplitOnly = new Option<bool>("--cost-split-only") { Description = "Only the cost split of the float32 kernel (its passes alone, 1 thread and all cores, and the stream); no roofline table." };
+var root = new RootCommand("Fused softmax-cross-entropy forward+backward against this machine's memory bandwidth (bench/README.md).") { quick, artifacts, budget, options, costSplitOnly };
 root.SetAction(parsed => parsed.GetValue(options)
     ? OptionsBenchmark.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!)
-    : Program.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!, parsed.GetValue(budget)));
+    : Program.Run(parsed.GetValue(quick), parsed.GetValue(artifacts)!, parsed.GetValue(budget), parsed.GetValue(costSplitOnly)));
 return root.Parse(args).Invoke();
 
 internal static partial class Program
 {
-    public static int Run(bool quick, DirectoryInfo artifacts, double budgetMinutes)
+    public static int Run(bool quick, DirectoryInfo artifacts, double budgetMinutes, bool costSplitOnly = false)
     {
         var clock = Stopwatch.StartNew();
         Workload.Deadline = DateTime.UtcNow.AddMinutes(budgetMinutes);
         Workload.Shapes = quick ? Workload.Quick : Workload.Full;
+        Workload.CostSplitShape = quick ? new Shape(256, 32_000) : new Shape(4096, 32_000);
         TorchRuntime.EnsureLoaded();
         var machine = Machine.Describe();
         Console.WriteLine(machine);
@@ -70,15 +73,30 @@ internal static partial class Program
         static Shape ShapeOf(BenchmarkCase c) => (Shape)c.Parameters["Shape"]!;
         static string MethodOf(BenchmarkCase c) => c.Descriptor.WorkloadMethod.Name;
         static Type TypeOf(BenchmarkCase c) => c.Descriptor.Type.GetGenericArguments()[0];
+        static bool IsCostSplit(BenchmarkReport r) => r.BenchmarkCase.Descriptor.Type == typeof(CostSplit);
 
         // In order of what the targets need most, should the budget run out: the float32 large shapes,
         // then float64, the reference, and the latency case last.
+        if (costSplitOnly)
+        {
+            var split = BenchmarkRunner.Run(BenchmarkConverter.TypeToBenchmarks(typeof(CostSplit), Config(throughput, _ => true)));
+            string text = CostSplit.ToMarkdown(split.Reports);
+            Console.WriteLine();
+            Console.WriteLine($"Machine: {machine}; load average {Machine.LoadAverage()} at the end; {clock.Elapsed.TotalMinutes:F1} min in all.");
+            Console.WriteLine();
+            Console.WriteLine(text);
+            Directory.CreateDirectory(split.ResultsDirectoryPath);
+            File.WriteAllText(Path.Combine(split.ResultsDirectoryPath, split.Title + "-cost-split.md"), text);
+            return split.Reports.All(r => r.Success) ? 0 : 1;
+        }
+
         var runs = new List<BenchmarkRunInfo>();
         foreach (var type in new[] { typeof(float), typeof(double) })
         {
             runs.Add(BenchmarkConverter.TypeToBenchmarks(typeof(Bandwidth<>).MakeGenericType(type), Config(throughput, c => !ShapeOf(c).IsLatency)));
             runs.Add(BenchmarkConverter.TypeToBenchmarks(typeof(FusedCrossEntropy<>).MakeGenericType(type), Config(throughput, c => !ShapeOf(c).IsLatency && MethodOf(c) != "Reference")));
         }
+        runs.Add(BenchmarkConverter.TypeToBenchmarks(typeof(CostSplit), Config(throughput, _ => true)));   // where the float32 kernel's time goes
         runs.Add(BenchmarkConverter.TypeToBenchmarks(typeof(FusedCrossEntropy<double>), Config(reference, c => !ShapeOf(c).IsLatency && MethodOf(c) == "Reference")));
         foreach (var type in new[] { typeof(float), typeof(double) })
         {
@@ -93,8 +111,8 @@ internal static partial class Program
         Console.WriteLine();
         Console.WriteLine(memory.Describe());
 
-        var table = Roofline.From(summary.Reports, r => (ShapeOf(r.BenchmarkCase), TypeOf(r.BenchmarkCase), MethodOf(r.BenchmarkCase)));
-        string markdown = table.ToMarkdown(machine, memory, quick, clock.Elapsed);
+        var table = Roofline.From(summary.Reports.Where(r => !IsCostSplit(r)), r => (ShapeOf(r.BenchmarkCase), TypeOf(r.BenchmarkCase), MethodOf(r.BenchmarkCase)));
+        string markdown = table.ToMarkdown(machine, memory, quick, clock.Elapsed) + Environment.NewLine + CostSplit.ToMarkdown(summary.Reports.Where(IsCostSplit));
         Console.WriteLine();
         Console.WriteLine(markdown);
         Directory.CreateDirectory(summary.ResultsDirectoryPath);

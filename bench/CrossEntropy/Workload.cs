@@ -23,6 +23,9 @@ public static class Workload
     /// <summary>For developing the benchmark on a busy machine: the same classes, fewer rows.</summary>
     public static readonly Shape[] Quick = [new(8, 32_000), new(256, 32_000), new(64, 128_000), new(32, 256_000)];
 
+    /// <summary>The shape of the cost split (<see cref="CostSplit"/>): the first shape, or a small one with --quick; set by Program.</summary>
+    public static Shape CostSplitShape { get; set; } = new(256, 32_000);
+
     /// <summary>The shapes BenchmarkDotNet's [ParamsSource] hands out; set by Program before the run.</summary>
     public static Shape[] Shapes { get; set; } = Quick;
 

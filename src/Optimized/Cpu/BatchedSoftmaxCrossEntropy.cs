@@ -22,12 +22,17 @@ public sealed partial class OptimizedCpuImplementation :
 
 /// <summary>
 /// The fused batched softmax-cross-entropy (GRAD-FUSED, GRAD-MEAN, GRAD-IGNORE, GRAD-ALL-IGNORED,
-/// GRAD-INPLACE). Per counted row: one read of the logits for the statistics (online max and
-/// Σ exp(z − m), the label's term kept apart), one pass writing exp(zⱼ − m)·c with c = (1/N)/s, and
-/// the label's entry −s_other·c where ŷₜ ≥ ½, which keeps its relative accuracy as ŷₜ → 1 (ŷₜ − 1
-/// computed by a subtraction would cancel), else eₜ·c − 1/N in one rounding (Driver.LabelGradient). Loss ℓ = ln s − (zₜ − m). Rows run in parallel; each row's result
-/// depends on that row only, and the row losses are summed in row order afterwards, so any
-/// thread count gives the same bits.
+/// GRAD-INPLACE), one exp per logit. Per counted row, three passes, the first from memory and the
+/// other two from the row's copy in L2 (a row of V = 32 000 floats is 128 KB): (1) m = max z, read
+/// only; (2) gⱼ = exp(zⱼ − m) written to the gradient and summed, the label's term kept apart
+/// (s_other over j ≠ t, eₜ alone); (3) gⱼ ← gⱼ·c with c = rowScale/s, the same product as the direct
+/// route exp(zⱼ − m)·c, so no rescaling error at all; the label's entry −s_other·c where ŷₜ ≥ ½, which
+/// keeps its relative accuracy as ŷₜ → 1 (ŷₜ − 1 computed by a subtraction would cancel), else
+/// eₜ·c − rowScale in one rounding (Driver.LabelGradient). Loss ℓ = ln s − (zₜ − m). So the memory
+/// traffic is one read of the logits and one write of the gradient, and exp runs once per logit
+/// (the earlier online pass ran it twice: once for the sum, once for the output). Rows run in
+/// parallel; each row's result depends on that row only, and the row losses are summed in row order
+/// afterwards, so any thread count gives the same bits.
 /// </summary>
 internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -102,11 +107,17 @@ internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, 
             MemoryMarshal.CreateSpan(ref g, n).Clear();
             return T.Zero;
         }
-        (T m, T s, T other, T label) = Driver.RowStatistics(ref z, n, t);
-        T dt = Unsafe.Add(ref z, t) - m;   // read before the gradient may overwrite it (in place)
+        T m = Driver.Max(ref z, n);            // pass 1: reads the row from memory, leaves it in L2
+        T dt = Unsafe.Add(ref z, t) - m;       // read before the gradient may overwrite it (in place)
+        var shifted = new ExpShifted<T>(m);
+        T other = Driver.MapSum(shifted, ref z, ref g, t);   // pass 2: gⱼ = exp(zⱼ − m), summed without the label's term
+        if (t + 1 < n) other += Driver.MapSum(shifted, ref Unsafe.Add(ref z, t + 1), ref Unsafe.Add(ref g, t + 1), n - t - 1);
+        T label = Scalar<T>.Exp(dt);
+        T s = other + label;
         T loss = Scalar<T>.Log(s) - dt;
         T c = rowScale / s;
-        Driver.Map(new ExpShiftedScaled<T>(m, c), ref z, ref g, n);
+        Unsafe.Add(ref g, t) = label;
+        Driver.Map(new Scale<T>(c), ref g, ref g, n);   // pass 3, from L2: exp(zⱼ − m)·c, the product of the direct route
         Unsafe.Add(ref g, t) = Driver.LabelGradient(other, label, c, rowScale);
         return loss;
     }
