@@ -659,8 +659,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                     above[j] = 1 + 2 * U;
                     yield return Case(call, "probability above 1", $"{p}[{j}] = 1 + 2u > 1 (Σ within τ)", new() { [p] = V(above) }, typeof(ArgumentException), [p]);
                 }
-                yield return Case(call, "Σ beyond τ", $"Σ{p} = 1 + {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 + (k + 2) * U) }, typeof(ArgumentException), [p]);
-                yield return Case(call, "Σ beyond τ", $"Σ{p} = 1 − {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 - (k + 2) * U) }, typeof(ArgumentException), [p]);
+                yield return Case(call, "Σ above 1 + τ", $"Σ{p} = 1 + {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 + (k + 2) * U) }, typeof(ArgumentException), [p]);
+                yield return Case(call, "Σ below 1 − τ", $"Σ{p} = 1 − {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 - (k + 2) * U) }, typeof(ArgumentException), [p]);
                 yield return Case(call, "Σ within τ (accepted)", $"Σ{p} = 1 + {k - 2}u, just inside τ({n}) (accepted)", new() { [p] = Pair(n, 0.5 + (k - 2) * U) }, null, []);
                 yield return Case(call, "Σ within τ (accepted)", $"Σ{p} = 1 − {k - 2}u, just inside τ({n}) (accepted)", new() { [p] = Pair(n, 0.5 - (k - 2) * U) }, null, []);
             }
@@ -680,12 +680,21 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 yield return Case(call, "weights of any mass (accepted)", $"{y} has mass 3.5 (weights need only be ≥ 0: accepted)", new() { [y] = V(heavy) }, null, []);
                 yield return Case(call, "weights of any mass (accepted)", $"{y} is all zeros (mass 0: accepted)", new() { [y] = V(new double[n]) }, null, []);
             }
+            if (call.Distributions.Length > 0 && call.Distributions.Length == call.Valid.Values.Count(v => v is T[]))
+                yield return Case(call, "n = 1 (accepted)", $"{string.Join(" = ", call.Distributions)} = [1] (n = 1: accepted)",
+                    Changes(call.Distributions.Select(d => (d, (object)V(1)))), null, []);
             foreach (var s in call.UnitScalars)
             {
                 yield return Case(call, "probability below 0", $"{s} = −2⁻¹⁰", new() { [s] = Fp<T>.From(-1.0 / 1024) }, typeof(ArgumentException), [s]);
                 yield return Case(call, "probability above 1", $"{s} = 1 + 2u", new() { [s] = Fp<T>.From(1 + 2 * U) }, typeof(ArgumentException), [s]);
                 yield return Case(call, "0 and 1 (accepted)", $"{s} = 0 (accepted)", new() { [s] = T.Zero }, null, []);
                 yield return Case(call, "0 and 1 (accepted)", $"{s} = 1 (accepted)", new() { [s] = T.One }, null, []);
+                foreach (var (name, value) in call.Valid)
+                    if (name != s && value is T)
+                    {
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = +T.MaxValue (accepted: finite)", new() { [name] = T.MaxValue }, null, []);
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = −T.MaxValue (accepted: finite)", new() { [name] = -T.MaxValue }, null, []);
+                    }
             }
             foreach (var s in call.NonNegativeScalars)
             {
@@ -695,6 +704,13 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 yield return Case(call, "λ ≥ 0 (accepted)", $"{s} = 10 (accepted)", new() { [s] = Fp<T>.From(10) }, null, []);
             }
         }
+    }
+
+    private static Args Changes(IEnumerable<(string Name, object Value)> changes)
+    {
+        var args = new Args();
+        foreach (var (name, value) in changes) args[name] = value;
+        return args;
     }
 
     /// <summary>[½ + δ, ½, 0, …, 0] of length n.</summary>
