@@ -237,6 +237,15 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     // ------------------------------------------------------------------ INPUT-ACCEPT: −0 and subnormals
 
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmax<>))]
+    public void Softmax_accepts_one_entry_and_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Softmax));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmaxJacobian<>))]
+    public void Jacobian_accepts_one_entry_and_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Jacobian));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IBinaryCrossEntropy<>))]
+    public void Binary_cross_entropy_accepts_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Binary));
+
     [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IEntropy<>))]
     public void Entropy_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Entropy);
 
@@ -299,6 +308,12 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
         /// <summary>Undefined enum values (ArgumentOutOfRangeException naming <c>reduction</c>).</summary>
         public (string Label, Args Changes)[] Reductions { get; init; } = [];
+
+        /// <summary>Accepted calls on one entry (n = 1).</summary>
+        public (string Label, Args Changes)[] Singles { get; init; } = [];
+
+        /// <summary>Logit parameters (vector or scalar) that take the largest finite values.</summary>
+        public string[] LargeLogits { get; init; } = [];
 
         /// <summary>Sizes whose product wraps around int (m = n = 65537: m·n ≡ 131073 mod 2³²), with a span of the wrapped length.</summary>
         public (string Label, Args Changes, string[] Blame)[] Overflow { get; init; } = [];
@@ -391,7 +406,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         new()
         {
             Method = "LogSumExp(logits)", Invoke = (impl, a) => impl.As<ISoftmax<T>>().LogSumExp(a.V("logits")),
-            Valid = new() { ["logits"] = V(Z) },
+            Valid = new() { ["logits"] = V(Z) }, LargeLogits = ["logits"], Singles = [("logits = [0.5] (n = 1: accepted)", new() { ["logits"] = V(0.5) })],
             Empty = [("logits = []", new() { ["logits"] = V() }, ["logits"])],
         },
     ];
@@ -399,7 +414,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     private static Call VectorToVector(string method, string output, Func<ImplementationUnderTest, Args, object?> invoke) => new()
     {
         Method = method, Invoke = invoke,
-        Valid = new() { ["logits"] = V(Z), [output] = Out(N) }, Outputs = [output],
+        Valid = new() { ["logits"] = V(Z), [output] = Out(N) }, Outputs = [output], LargeLogits = ["logits"],
+        Singles = [($"logits = [0.5], {output} of 1 (n = 1: accepted)", new() { ["logits"] = V(0.5), [output] = Out(1) })],
         Lengths = [("logits", ["logits", output], 1), (output, [output, "logits"], 1)],
         Empty = [($"logits = {output} = []", new() { ["logits"] = V(), [output] = V() }, ["logits", output])],
     };
@@ -409,7 +425,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         new()
         {
             Method = "SoftmaxJacobian(logits, jacobian)", Invoke = Void((impl, a) => impl.As<ISoftmaxJacobian<T>>().SoftmaxJacobian(a.V("logits"), a.V("jacobian"))),
-            Valid = new() { ["logits"] = V(Z), ["jacobian"] = Out(N * N) }, Outputs = ["jacobian"],
+            Valid = new() { ["logits"] = V(Z), ["jacobian"] = Out(N * N) }, Outputs = ["jacobian"], LargeLogits = ["logits"],
+            Singles = [("logits = [0.5], jacobian of 1 (n = 1: accepted)", new() { ["logits"] = V(0.5), ["jacobian"] = Out(1) })],
             Lengths = [("logits", ["logits", "jacobian"], 1), ("jacobian", ["jacobian", "logits"], 1), ("jacobian", ["jacobian", "logits"], N * N - N)],
             Empty = [("logits = jacobian = []", new() { ["logits"] = V(), ["jacobian"] = V() }, ["logits", "jacobian"])],
             Overflow =
@@ -512,7 +529,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     private static Call ScalarCall(string method, Func<ImplementationUnderTest, Args, object?> invoke) => new()
     {
         Method = method, Invoke = invoke,
-        Valid = new() { ["logit"] = Fp<T>.From(0.5), ["target"] = Fp<T>.From(0.25) }, UnitScalars = ["target"],
+        Valid = new() { ["logit"] = Fp<T>.From(0.5), ["target"] = Fp<T>.From(0.25) }, UnitScalars = ["target"], LargeLogits = ["logit"],
     };
 
     // x ∈ ℝ³, W ∈ ℝ^{3×4}, b ∈ ℝ⁴.
@@ -617,7 +634,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
             foreach (var (name, value) in call.Valid)
             {
                 if (call.Outputs.Contains(name)) continue;
-                foreach (var (label, bad) in new[] { ("NaN", T.NaN), ("+∞", T.PositiveInfinity), ("−∞", T.NegativeInfinity) })
+                foreach (var (label, bad) in new[] { ("NaN", T.NaN), ("NaN of the other sign bit", -T.NaN), ("+∞", T.PositiveInfinity), ("−∞", T.NegativeInfinity) })
                 {
                     if (value is T[] vector)
                         foreach (int i in Positions(vector.Length))
@@ -689,11 +706,13 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 yield return Case(call, "probability above 1", $"{s} = 1 + 2u", new() { [s] = Fp<T>.From(1 + 2 * U) }, typeof(ArgumentException), [s]);
                 yield return Case(call, "0 and 1 (accepted)", $"{s} = 0 (accepted)", new() { [s] = T.Zero }, null, []);
                 yield return Case(call, "0 and 1 (accepted)", $"{s} = 1 (accepted)", new() { [s] = T.One }, null, []);
+                yield return Case(call, "just inside [0, 1] (accepted)", $"{s} = u (accepted)", new() { [s] = Fp<T>.From(U) }, null, []);
+                yield return Case(call, "just inside [0, 1] (accepted)", $"{s} = 1 − u (accepted)", new() { [s] = Fp<T>.From(1 - U) }, null, []);
                 foreach (var (name, value) in call.Valid)
                     if (name != s && value is T)
                     {
-                        yield return Case(call, "largest finite value (accepted)", $"{name} = +T.MaxValue (accepted: finite)", new() { [name] = T.MaxValue }, null, []);
-                        yield return Case(call, "largest finite value (accepted)", $"{name} = −T.MaxValue (accepted: finite)", new() { [name] = -T.MaxValue }, null, []);
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = the largest finite value (accepted)", new() { [name] = T.BitDecrement(T.PositiveInfinity) }, null, []);
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = minus the largest finite value (accepted)", new() { [name] = -T.BitDecrement(T.PositiveInfinity) }, null, []);
                     }
             }
             foreach (var s in call.NonNegativeScalars)
@@ -720,6 +739,33 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         v[0] = first;
         v[1] = 0.5;
         return V(v);
+    }
+
+    /// <summary>
+    /// Edge inputs of the softmax family that the rules accept: n = 1 (ŷ = [1]); the largest finite logits, +max and
+    /// −max in one row (z − m is −∞ for the smallest: exp gives 0, nothing overflows, SMAX-LARGE); for a scalar logit,
+    /// ±1000, past exp's range in both types. The returned value, if any, must be finite.
+    /// </summary>
+    private static IEnumerable<BadCase> Edges(Call[] calls)
+    {
+        foreach (var call in calls)
+        {
+            foreach (var (label, changes) in call.Singles)
+                yield return Case(call, "n = 1 (accepted)", label, changes, null, []);
+            foreach (var name in call.LargeLogits)
+            {
+                if (call.Valid[name] is T[] z)
+                {
+                    var large = z.ToArray();
+                    large[0] = T.BitDecrement(T.PositiveInfinity);
+                    large[^1] = -T.BitDecrement(T.PositiveInfinity);
+                    yield return Case(call, "largest finite value (accepted)", $"{name}[0] = +max, {name}[{z.Length - 1}] = −max (accepted)", new() { [name] = large }, null, []);
+                }
+                else
+                    foreach (double v in new[] { 1000.0, -1000.0 })
+                        yield return Case(call, "|logit| past exp's range (accepted)", $"{name} = {v} (accepted: exp({Math.Abs(v)}) overflows, the loss does not)", new() { [name] = Fp<T>.From(v) }, null, []);
+            }
+        }
     }
 
     /// <summary>INPUT-LENGTH: every length-tied parameter, inputs and outputs, one entry (or one row) too long and too short.</summary>
@@ -786,7 +832,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     /// <summary>Every rejected-case generator, for INPUT-NO-WRITE and the kind count.</summary>
     private static IEnumerable<BadCase> Everything(Call[] calls) =>
         NonFinite(calls).Concat(Probabilities(calls)).Concat(Lengths(calls)).Concat(Empty(calls)).Concat(Indices(calls)).Concat(Reductions(calls))
-            .Concat(Overflows(calls)).Concat(Overlaps(calls)).Concat(Accepts(calls).Select(a => a.Case))
+            .Concat(Overflows(calls)).Concat(Overlaps(calls)).Concat(Edges(calls)).Concat(Accepts(calls).Select(a => a.Case))
             .Concat(calls.SelectMany(c => c.Others.Select(o => Case(c, "zero probability under a positive target", o.Label, o.Changes, o.Rejects, o.Blame))));
 
     /// <summary>
@@ -857,12 +903,16 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     private void RunAccepts(string implementation, Call[] calls, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
         RunAll(implementation, Accepts(calls).Select(a => (a.Case.Name, (Func<ImplementationUnderTest, Verdict>)(impl => JudgeAccepted(impl, a.Case, a.Baseline, a.Exact)))), test);
 
+    /// <summary>The edge kinds whose returned value must also be finite (for the others +∞ or 0/0 may be the defined answer).</summary>
+    private static readonly string[] FiniteKinds = ["n = 1 (accepted)", "largest finite value (accepted)", "|logit| past exp's range (accepted)"];
+
     private static Verdict Judge(ImplementationUnderTest impl, BadCase c)
     {
         var args = Prepared(c.Call, c.Args);
+        object? returned;
         try
         {
-            c.Call.Invoke(impl, args);
+            returned = c.Call.Invoke(impl, args);
         }
         catch (Exception e)
         {
@@ -874,6 +924,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
             return Verdict.That(name is not null && c.Blame.Contains(name),
                 $"threw {e.GetType().Name} naming '{name}'{(name is not null && c.Blame.Contains(name) ? "" : $"; expected one of {Names(c.Blame)}")}");
         }
+        if (c.Rejects is null && returned is T value && !T.IsFinite(value) && FiniteKinds.Contains(c.Kind))
+            return Verdict.That(false, $"accepted but returned {value}; this edge input has a finite result");
         return c.Rejects is null
             ? Verdict.That(true, "accepted")
             : Verdict.That(false, $"returned normally; expected {c.Rejects.Name} naming {Names(c.Blame)}");
