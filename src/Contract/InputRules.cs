@@ -117,7 +117,101 @@ public static partial class InputRules
             throw new ArgumentException($"{paramName} has length {values.Length}; expected {rows} × {columns} = {expected} (INPUT-LENGTH).", paramName);
     }
 
+    /// <summary>
+    /// An output span shares no memory with another span (an input, or a second output). Empty spans
+    /// overlap nothing. Spec: <c>INPUT-OVERLAP</c>.
+    /// </summary>
+    public static void Disjoint<TA, TB>(ReadOnlySpan<TA> other, string otherName, ReadOnlySpan<TB> output, string outputName)
+    {
+        if (other.IsEmpty || output.IsEmpty) return;
+        // Byte ranges [a, a + |a|) and [b, b + |b|): as MemoryExtensions.Overlaps, for spans of different element types.
+        nint offset = System.Runtime.CompilerServices.Unsafe.ByteOffset(
+            ref System.Runtime.CompilerServices.Unsafe.As<TA, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(other)),
+            ref System.Runtime.CompilerServices.Unsafe.As<TB, byte>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output)));
+        long otherBytes = (long)other.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<TA>();
+        long outputBytes = (long)output.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<TB>();
+        if (offset >= 0 ? offset < otherBytes : -(long)offset < outputBytes)
+            throw new ArgumentException($"{outputName} shares memory with {otherName}; an output must not overlap any other span (INPUT-OVERLAP).", outputName);
+    }
+
+    /// <summary>
+    /// As <see cref="Disjoint{TA,TB}"/>, except that exact aliasing (same first element, same length) is
+    /// accepted when <paramref name="allowExactAlias"/> is set: the in-place call of <c>GRAD-INPLACE</c>.
+    /// A partial overlap is always rejected. Spec: <c>INPUT-OVERLAP</c>, <c>GRAD-INPLACE</c>.
+    /// </summary>
+    public static void DisjointOrSame<T>(ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName, bool allowExactAlias)
+    {
+        if (allowExactAlias && input.Length == output.Length && input.Overlaps(output, out int offset) && offset == 0) return;
+        Disjoint(input, inputName, output, outputName);
+    }
+
+    /// <summary>n·n as a long: the length of an n × n matrix, never wrapped around int. Spec: <c>INPUT-LENGTH</c>.</summary>
+    public static long Square(int n) => (long)n * n;
+
+    /// <summary>The reduction is one of the defined <see cref="LossReduction"/> values. Spec: <c>INPUT-TARGET</c>.</summary>
+    public static void Reduction(LossReduction reduction, string paramName = "reduction")
+    {
+        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
+            throw new ArgumentOutOfRangeException(paramName, reduction, $"{paramName} = {(int)reduction} is not a defined LossReduction (Mean = 0, Sum = 1) (INPUT-TARGET).");
+    }
+
+    /// <summary>A finite, non-negative scalar (an L2 strength λ). Spec: <c>INPUT-NAN</c>, <c>INPUT-PROB</c>.</summary>
+    public static void NonNegative<T>(T value, string paramName) where T : IFloatingPointIeee754<T>
+    {
+        Finite(value, paramName);
+        if (value < T.Zero)
+            throw new ArgumentException($"{paramName} = {value} is negative; it must be ≥ 0 (INPUT-PROB).", paramName);
+    }
+
     // ---- The rules of whole operations: every check of one capability method, in one call. ----
+
+    /// <summary>
+    /// The inputs of <c>ISoftmax.Softmax</c> and <c>LogSoftmax</c>: finite, non-empty logits, an output of
+    /// the same length that shares no memory with them. Spec: <c>INPUT-NAN</c>, <c>INPUT-EMPTY</c>,
+    /// <c>INPUT-LENGTH</c>, <c>INPUT-OVERLAP</c>.
+    /// </summary>
+    public static void Softmax<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> output, string outputName) where T : IFloatingPointIeee754<T>
+    {
+        Finite(logits, nameof(logits));
+        Length(output, logits.Length, outputName);
+        Disjoint(logits, nameof(logits), output, outputName);
+    }
+
+    /// <summary>
+    /// The inputs of <c>ISoftmaxJacobian.SoftmaxJacobian</c>: finite, non-empty logits (n), a jacobian of
+    /// length n² (computed in long: n² past int.MaxValue is a length no span has) apart from the logits.
+    /// Spec: <c>INPUT-NAN</c>, <c>INPUT-EMPTY</c>, <c>INPUT-LENGTH</c>, <c>INPUT-OVERLAP</c>.
+    /// </summary>
+    public static void SoftmaxJacobian<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> jacobian) where T : IFloatingPointIeee754<T>
+    {
+        Finite(logits, nameof(logits));
+        Matrix(jacobian, logits.Length, logits.Length, nameof(jacobian));
+        Disjoint(logits, nameof(logits), jacobian, nameof(jacobian));
+    }
+
+    /// <summary>
+    /// The inputs of <c>ISoftmaxCrossEntropy.CrossEntropyFromLogits</c>: non-negative target weights and
+    /// finite logits of the same length. Spec: <c>INPUT-NAN</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>.
+    /// </summary>
+    public static void CrossEntropyFromLogits<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits) where T : IFloatingPointIeee754<T>
+    {
+        NonNegativeWeights(target, nameof(target));
+        Finite(logits, nameof(logits));
+        SameLength(target, nameof(target), logits, nameof(logits));
+    }
+
+    /// <summary>
+    /// The inputs of <c>ISoftmaxCrossEntropy.CrossEntropyLogitGradient</c>: those of
+    /// <see cref="CrossEntropyFromLogits{T}"/> and a gradient of their length apart from both.
+    /// Spec: <c>INPUT-NAN</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>, <c>INPUT-OVERLAP</c>.
+    /// </summary>
+    public static void LogitGradient<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits, ReadOnlySpan<T> gradient) where T : IFloatingPointIeee754<T>
+    {
+        CrossEntropyFromLogits(target, logits);
+        Length(gradient, logits.Length, nameof(gradient));
+        Disjoint(target, nameof(target), gradient, nameof(gradient));
+        Disjoint(logits, nameof(logits), gradient, nameof(gradient));
+    }
 
     /// <summary>
     /// The inputs of <c>ISoftmaxCrossEntropy.CrossEntropyProbabilityGradient</c>: non-negative target
@@ -131,6 +225,8 @@ public static partial class InputRules
         Distribution(probabilities, nameof(probabilities));
         SameLength(target, nameof(target), probabilities, nameof(probabilities));
         Length(gradient, probabilities.Length, nameof(gradient));
+        Disjoint(target, nameof(target), gradient, nameof(gradient));
+        Disjoint(probabilities, nameof(probabilities), gradient, nameof(gradient));
         for (int i = 0; i < target.Length; i++)
             if (target[i] > T.Zero && probabilities[i] == T.Zero)
                 throw new ArgumentException(
@@ -140,10 +236,13 @@ public static partial class InputRules
 
     /// <summary>
     /// The inputs of <c>IBatchedSoftmaxCrossEntropy.ForwardBackward</c>; returns the number of rows.
-    /// Spec: <c>INPUT-EMPTY</c>, <c>INPUT-NAN</c>, <c>INPUT-LENGTH</c>, <c>INPUT-TARGET</c>.
+    /// The gradient shares no memory with the logits or targets, except that an implementation declaring
+    /// <c>IInPlaceBatchedSoftmaxCrossEntropy</c> passes <paramref name="allowInPlace"/> and then accepts a
+    /// gradient that is exactly the logits' memory (<c>GRAD-INPLACE</c>); a partial overlap is always rejected.
+    /// Spec: <c>INPUT-EMPTY</c>, <c>INPUT-NAN</c>, <c>INPUT-LENGTH</c>, <c>INPUT-TARGET</c>, <c>INPUT-OVERLAP</c>.
     /// </summary>
     public static int BatchedCrossEntropy<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
-                                             LossReduction reduction, ReadOnlySpan<T> gradient) where T : IFloatingPointIeee754<T>
+                                             LossReduction reduction, ReadOnlySpan<T> gradient, bool allowInPlace = false) where T : IFloatingPointIeee754<T>
     {
         Positive(classes, nameof(classes));
         Finite(logits, nameof(logits));
@@ -153,8 +252,9 @@ public static partial class InputRules
         Length(targets, rows, nameof(targets));
         ClassIndices(targets, classes, nameof(targets), ignoreIndex);
         Length(gradient, logits.Length, nameof(gradient));
-        if (reduction is not (LossReduction.Mean or LossReduction.Sum))
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "reduction must be Mean or Sum.");
+        Reduction(reduction, nameof(reduction));
+        DisjointOrSame(logits, nameof(logits), gradient, nameof(gradient), allowInPlace);
+        Disjoint(targets, nameof(targets), gradient, nameof(gradient));
         return rows;
     }
 
@@ -171,18 +271,42 @@ public static partial class InputRules
     }
 
     /// <summary>
-    /// The inputs of <c>ILinearLayer.LossAndGradients</c>: those of <see cref="LinearLayer{T}"/>, non-negative
-    /// target weights of length n, and gradient spans of W's and b's shapes. Spec: <c>LIN-GRAD-W</c>,
-    /// <c>LIN-GRAD-B</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>.
+    /// The inputs of <c>ILinearLayer.Forward</c>: those of <see cref="LinearLayer{T}"/> and logits of length n
+    /// apart from every input. Spec: <c>LIN-SHAPE</c>, <c>INPUT-LENGTH</c>, <c>INPUT-OVERLAP</c>.
+    /// </summary>
+    public static void LinearForward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> logits)
+        where T : IFloatingPointIeee754<T>
+    {
+        LinearLayer(x, weights, bias);
+        Length(logits, bias.Length, nameof(logits));
+        Disjoint(x, nameof(x), logits, nameof(logits));
+        Disjoint(weights, nameof(weights), logits, nameof(logits));
+        Disjoint(bias, nameof(bias), logits, nameof(logits));
+    }
+
+    /// <summary>
+    /// The inputs of <c>ILinearLayer.LossAndGradients</c>: those of <see cref="LinearLayer{T}"/>, a target
+    /// <em>distribution</em> of length n (spec/linear-layer.md: ∂L/∂b = ŷ − y needs Σy = 1), and gradient
+    /// spans of W's and b's shapes, apart from every input and from each other. Spec: <c>LIN-GRAD-W</c>,
+    /// <c>LIN-GRAD-B</c>, <c>INPUT-PROB</c>, <c>INPUT-LENGTH</c>, <c>INPUT-OVERLAP</c>.
     /// </summary>
     public static void LinearLayerLoss<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> target,
                                           ReadOnlySpan<T> weightGradient, ReadOnlySpan<T> biasGradient) where T : IFloatingPointIeee754<T>
     {
         LinearLayer(x, weights, bias);
-        NonNegativeWeights(target, nameof(target));
+        Distribution(target, nameof(target));
         Length(target, bias.Length, nameof(target));
         Matrix(weightGradient, x.Length, bias.Length, nameof(weightGradient));
         Length(biasGradient, bias.Length, nameof(biasGradient));
+        Disjoint(x, nameof(x), weightGradient, nameof(weightGradient));
+        Disjoint(weights, nameof(weights), weightGradient, nameof(weightGradient));
+        Disjoint(bias, nameof(bias), weightGradient, nameof(weightGradient));
+        Disjoint(target, nameof(target), weightGradient, nameof(weightGradient));
+        Disjoint(x, nameof(x), biasGradient, nameof(biasGradient));
+        Disjoint(weights, nameof(weights), biasGradient, nameof(biasGradient));
+        Disjoint(bias, nameof(bias), biasGradient, nameof(biasGradient));
+        Disjoint(target, nameof(target), biasGradient, nameof(biasGradient));
+        Disjoint(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
     }
 
     /// <summary>
@@ -202,10 +326,15 @@ public static partial class InputRules
         Matrix(weights, vocabulary, vocabulary, nameof(weights));
         Finite(bias, nameof(bias));
         Length(bias, vocabulary, nameof(bias));
-        Finite(lambda, nameof(lambda));
-        if (lambda < T.Zero)
-            throw new ArgumentException($"{nameof(lambda)} = {lambda} is negative; an L2 strength must be ≥ 0.", nameof(lambda));
+        NonNegative(lambda, nameof(lambda));
         Matrix(weightGradient, vocabulary, vocabulary, nameof(weightGradient));
         Length(biasGradient, vocabulary, nameof(biasGradient));
+        Disjoint(tokens, nameof(tokens), weightGradient, nameof(weightGradient));
+        Disjoint(weights, nameof(weights), weightGradient, nameof(weightGradient));
+        Disjoint(bias, nameof(bias), weightGradient, nameof(weightGradient));
+        Disjoint(tokens, nameof(tokens), biasGradient, nameof(biasGradient));
+        Disjoint(weights, nameof(weights), biasGradient, nameof(biasGradient));
+        Disjoint(bias, nameof(bias), biasGradient, nameof(biasGradient));
+        Disjoint(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
     }
 }

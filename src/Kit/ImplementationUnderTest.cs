@@ -20,10 +20,34 @@ public sealed class ImplementationUnderTest
     /// <summary>"built in", "subclass", or the assembly path it was loaded from.</summary>
     public string Origin { get; }
 
-    /// <summary>The capability, or an explanation of why the test should have been skipped.</summary>
-    public TCapability As<TCapability>() where TCapability : class =>
-        Instance as TCapability ?? throw new InvalidOperationException(
+    /// <summary>
+    /// The capability, or an explanation of why the test should have been skipped. A capability over float or double
+    /// comes wrapped in a guard that checks, after every call, that the call left its inputs bit for bit as they were
+    /// (<see cref="GuardedCapabilities{T}"/>, <c>INPUT-UNCHANGED</c>): every call the suites make through As is checked.
+    /// </summary>
+    public TCapability As<TCapability>() where TCapability : class
+    {
+        var capability = Instance as TCapability ?? throw new InvalidOperationException(
             $"{Name} does not implement {Capabilities.Describe(typeof(TCapability))}; the test should carry [Requires(typeof({Capabilities.Describe(typeof(TCapability))}))] so that it is skipped.");
+        if (typeof(TCapability).IsGenericType && typeof(TCapability).GetGenericArguments() is [var element])
+        {
+            object? guarded = element == typeof(double) ? _guardedDouble ??= new GuardedCapabilities<double>(Instance)
+                            : element == typeof(float) ? _guardedFloat ??= new GuardedCapabilities<float>(Instance)
+                            : null;
+            if (guarded is TCapability wrapped) return wrapped;
+        }
+        return capability;
+    }
+
+    private object? _guardedDouble, _guardedFloat;
+
+    /// <summary>The object itself when <paramref name="capability"/> is the input guard's wrapper around it.</summary>
+    public static object Unwrap(object capability) => capability switch
+    {
+        GuardedCapabilities<double> d => d.Inner,
+        GuardedCapabilities<float> f => f.Inner,
+        _ => capability,
+    };
 
     public bool Provides<TCapability>() => Instance is TCapability;
 

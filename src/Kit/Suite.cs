@@ -82,6 +82,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
                 unavailable ??= e;
                 throw;
             }
+            catch (InputModifiedException e) { verdict = Modified(e); }
             if (!verdict.Holds && Excused(c))
             {
                 // A declared deviation on inputs of this kind: note it and go on, so that every other input is still checked.
@@ -145,6 +146,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
             Verdict verdict;
             try { verdict = law(impl, c); }
             catch (ImplementationUnavailableException) { throw; }
+            catch (InputModifiedException e) { verdict = Modified(e); }
             catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}") with { Ratio = double.PositiveInfinity }; }
             if (!verdict.Holds && excused(c)) continue;
             record?.Add(verdict, c.N, c.Describe);
@@ -214,6 +216,7 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         Verdict verdict;
         try { verdict = check(impl); }
         catch (ImplementationUnavailableException) { throw; }   // cannot run here: not a verdict on this case
+        catch (InputModifiedException e) { verdict = Modified(e); }
         catch (Exception e) { verdict = Verdict.That(false, $"threw {e.GetType().Name}: {e.Message}"); }
         if (record is not null)
         {
@@ -247,6 +250,9 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         record?.Deviation(reproduced.Message);
         _reproducedCases.Add(reproduced.Message);
     }
+
+    /// <summary>A call changed its inputs (the guard of <see cref="ImplementationUnderTest.As{TCapability}"/>): a failure of <c>INPUT-UNCHANGED</c>, whatever the test checks.</summary>
+    private static Verdict Modified(InputModifiedException e) => Verdict.That(false, e.Message).For(InputModifiedException.Clause);
 
     /// <summary>The clause the failing verdict names, or every clause the test cites when it names none.</summary>
     private static IReadOnlyList<string> FailingClauses(Verdict verdict, IReadOnlyList<string> cited) =>
@@ -337,6 +343,11 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
             var verdict = law(impl, shrunk);
             observation = verdict.Observation;
             failing = FailingClauses(verdict, clauses);
+        }
+        catch (InputModifiedException e)
+        {
+            observation = e.Message;
+            failing = [InputModifiedException.Clause];
         }
         catch (Exception e) { observation = $"threw {e.GetType().Name}: {e.Message}"; }
 

@@ -36,9 +36,7 @@ public static class CrossEntropy
     /// <remarks>Spec: <c>XENT-LOGITS</c>, <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>.</remarks>
     public static double FromLogits(ReadOnlySpan<double> target, ReadOnlySpan<double> logits)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
+        InputRules.CrossEntropyFromLogits(target, logits);
 
         var logProbabilities = new double[logits.Length];
         Softmax.Log(logits, logProbabilities);

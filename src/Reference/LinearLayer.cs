@@ -16,8 +16,7 @@ public static class LinearLayer
     /// <remarks>Spec: <c>LIN-SHAPE</c>.</remarks>
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> logits)
     {
-        InputRules.LinearLayer(x, weights, bias);
-        InputRules.Length<double>(logits, bias.Length, nameof(logits));
+        InputRules.LinearForward<double>(x, weights, bias, logits);
 
         Logits(x, weights, bias).CopyTo(logits);
     }

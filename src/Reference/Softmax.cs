@@ -15,8 +15,7 @@ public static class Softmax
     /// <remarks>Spec: <c>SMAX-DEF</c>, <c>SMAX-SIMPLEX</c>, <c>SMAX-LARGE</c>.</remarks>
     public static void Of(ReadOnlySpan<double> logits, Span<double> probabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<double>(probabilities, logits.Length, nameof(probabilities));
+        InputRules.Softmax<double>(logits, probabilities, nameof(probabilities));
 
         double m = Max(logits);   // shift by the maximum: exponents ≤ 0, no overflow
         double sum = 0.0;
@@ -39,8 +38,7 @@ public static class Softmax
     /// </remarks>
     public static void Log(ReadOnlySpan<double> logits, Span<double> logProbabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<double>(logProbabilities, logits.Length, nameof(logProbabilities));
+        InputRules.Softmax<double>(logits, logProbabilities, nameof(logProbabilities));
 
         double m = Max(logits);
         double lnSum = Math.Log(SumExpShifted(logits, m));
@@ -69,8 +67,7 @@ public static class Softmax
     public static void Jacobian(ReadOnlySpan<double> logits, Span<double> jacobian)
     {
         int n = logits.Length;
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Matrix<double>(jacobian, n, n, nameof(jacobian));
+        InputRules.SoftmaxJacobian<double>(logits, jacobian);
 
         var y = new double[n];
         Of(logits, y);

@@ -14,10 +14,7 @@ public static class SoftmaxCrossEntropy
     /// <remarks>Spec: <c>GRAD-LOGITS</c>, <c>GRAD-GENERAL</c>, <c>GRAD-SUM-ZERO</c>.</remarks>
     public static void LogitGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> logits, Span<double> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
-        InputRules.Length<double>(gradient, logits.Length, nameof(gradient));
+        InputRules.LogitGradient<double>(target, logits, gradient);
 
         double mass = 0.0;
         for (int i = 0; i < target.Length; i++)

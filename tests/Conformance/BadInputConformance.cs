@@ -67,7 +67,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     public void Binary_cross_entropy_rejects_targets_outside_0_1(string implementation) => Run(implementation, Probabilities(Binary));
 
     [ForEachImplementation, Spec("INPUT-PROB"), Requires(typeof(ILinearLayer<>))]
-    public void Linear_layer_rejects_negative_targets(string implementation) => Run(implementation, Probabilities(Linear));
+    public void Linear_layer_rejects_targets_that_are_not_distributions(string implementation) => Run(implementation, Probabilities(Linear));
 
     // ------------------------------------------------------------------ INPUT-LENGTH
 
@@ -137,7 +137,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     /// <summary>ŷᵢ = 0 &lt; yᵢ: the loss is +∞ and ∂L/∂ŷ = −∞, which the contract rejects rather than returns.</summary>
     [ForEachImplementation, Spec("GRAD-PROB"), Requires(typeof(ISoftmaxCrossEntropy<>))]
     public void Probability_gradient_rejects_zero_probability_under_positive_target(string implementation) =>
-        Run(implementation, SoftmaxCrossEntropy.SelectMany(c => c.Others.Select(o => Case(c, o.Label, o.Changes, o.Rejects, o.Blame))));
+        Run(implementation, SoftmaxCrossEntropy.SelectMany(c => c.Others.Select(o => Case(c, "zero probability under a positive target", o.Label, o.Changes, o.Rejects, o.Blame))));
 
     // ------------------------------------------------------------------ INPUT-NO-WRITE
 
@@ -159,6 +159,123 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     [ForEachImplementation, Spec("INPUT-NO-WRITE"), Requires(typeof(ISequenceLoss<>))]
     public void Sequence_loss_writes_nothing_when_it_rejects(string implementation) => RunNoWrite(implementation, Sequence);
 
+    [ForEachImplementation, Spec("INPUT-PROB"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_rejects_a_negative_lambda(string implementation) => Run(implementation, Probabilities(Sequence));
+
+    // ------------------------------------------------------------------ INPUT-TARGET: undefined reductions, an ignore index that is a class
+
+    [ForEachImplementation, Spec("INPUT-TARGET"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_rejects_undefined_reductions(string implementation) =>
+        Run(implementation, Batched.SelectMany(c => c.Reductions.Select(e => Case(c, "undefined enum", e.Label, e.Changes, typeof(ArgumentOutOfRangeException), ["reduction"]))));
+
+    /// <summary>
+    /// An ignore index inside [0, classes) is valid (spec/bad-input.md, <c>INPUT-TARGET</c>): the rows whose target is
+    /// that class are ignored. With ignoreIndex = 2 and targets [2, 1], row 0 is ignored: its gradient is exactly 0,
+    /// and loss and gradient are those of targets [−100, 1] with ignoreIndex = −100 (within 8u, both reductions).
+    /// </summary>
+    [ForEachImplementation, Spec("INPUT-TARGET", "GRAD-IGNORE"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_ignores_an_ignore_index_that_is_a_class(string implementation)
+    {
+        foreach (var reduction in new[] { LossReduction.Mean, LossReduction.Sum })
+            Expect(implementation, $"ignoreIndex = 2, targets = [2, 1], {reduction}", impl =>
+            {
+                var kernel = impl.As<IBatchedSoftmaxCrossEntropy<T>>();
+                T[] logits = V([.. Z, .. Z.Reverse()]);
+                var asClass = new T[2 * N];
+                var asIgnore = new T[2 * N];
+                T lossAsClass = kernel.ForwardBackward(logits, N, [2, 1], 2, reduction, asClass);
+                T lossAsIgnore = kernel.ForwardBackward(logits, N, [Ignore, 1], Ignore, reduction, asIgnore);
+                for (int j = 0; j < N; j++)
+                    if (asClass[j] != T.Zero)
+                        return Verdict.That(false, $"gradient[{j}] = {asClass[j]} in the ignored row 0 (its target 2 is the ignore index); expected 0");
+                double bound = 8 * U;
+                if (!Close(lossAsClass, lossAsIgnore, bound))
+                    return Verdict.That(false, $"loss = {lossAsClass} with ignoreIndex = 2, but {lossAsIgnore} with row 0 ignored through −100");
+                for (int j = 0; j < 2 * N; j++)
+                    if (!Close(asClass[j], asIgnore[j], bound))
+                        return Verdict.That(false, $"gradient[{j}] = {asClass[j]} with ignoreIndex = 2, but {asIgnore[j]} with row 0 ignored through −100");
+                return Verdict.That(true, $"row 0 ignored: loss {lossAsClass}, its gradient row 0");
+            });
+    }
+
+    private static bool Close(T a, T b, double relative) =>
+        Math.Abs(Fp<T>.ToDouble(a) - Fp<T>.ToDouble(b)) <= relative * Math.Max(1, Math.Abs(Fp<T>.ToDouble(b)));
+
+    // ------------------------------------------------------------------ INPUT-OVERLAP
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(ISoftmax<>))]
+    public void Softmax_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(Softmax));
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(ISoftmaxJacobian<>))]
+    public void Jacobian_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(Jacobian));
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(ISoftmaxCrossEntropy<>))]
+    public void Softmax_cross_entropy_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(SoftmaxCrossEntropy));
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(Batched));
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(ILinearLayer<>))]
+    public void Linear_layer_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(Linear));
+
+    [ForEachImplementation, Spec("INPUT-OVERLAP"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_rejects_outputs_that_overlap_inputs(string implementation) => Run(implementation, Overlaps(Sequence));
+
+    // ------------------------------------------------------------------ INPUT-LENGTH: products past int.MaxValue
+
+    [ForEachImplementation, Spec("INPUT-LENGTH"), Requires(typeof(ISoftmaxJacobian<>))]
+    public void Jacobian_rejects_sizes_whose_product_overflows_int(string implementation) => Run(implementation, Overflows(Jacobian));
+
+    [ForEachImplementation, Spec("INPUT-LENGTH"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_rejects_sizes_whose_product_overflows_int(string implementation) => Run(implementation, Overflows(Batched));
+
+    [ForEachImplementation, Spec("INPUT-LENGTH"), Requires(typeof(ILinearLayer<>))]
+    public void Linear_layer_rejects_sizes_whose_product_overflows_int(string implementation) => Run(implementation, Overflows(Linear));
+
+    [ForEachImplementation, Spec("INPUT-LENGTH"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_rejects_sizes_whose_product_overflows_int(string implementation) => Run(implementation, Overflows(Sequence));
+
+    // ------------------------------------------------------------------ INPUT-ACCEPT: −0 and subnormals
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmax<>))]
+    public void Softmax_accepts_one_entry_and_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Softmax));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmaxJacobian<>))]
+    public void Jacobian_accepts_one_entry_and_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Jacobian));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IBinaryCrossEntropy<>))]
+    public void Binary_cross_entropy_accepts_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Binary));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IEntropy<>))]
+    public void Entropy_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Entropy);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ICrossEntropy<>))]
+    public void Cross_entropy_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, CrossEntropy);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IKlDivergence<>))]
+    public void Kl_divergence_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, KlDivergence);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmax<>))]
+    public void Softmax_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Softmax);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmaxJacobian<>))]
+    public void Jacobian_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Jacobian);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmaxCrossEntropy<>))]
+    public void Softmax_cross_entropy_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, SoftmaxCrossEntropy);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Batched);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(IBinaryCrossEntropy<>))]
+    public void Binary_cross_entropy_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Binary);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ILinearLayer<>))]
+    public void Linear_layer_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Linear);
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_accepts_signed_zeros_and_subnormals(string implementation) => RunAccepts(implementation, Sequence);
+
     // ================================================================== the calls
 
     /// <summary>
@@ -169,7 +286,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     private sealed class Call
     {
         public required string Method { get; init; }
-        public required Action<ImplementationUnderTest, Args> Invoke { get; init; }
+        public required Func<ImplementationUnderTest, Args, object?> Invoke { get; init; }
         public required Args Valid { get; init; }
         public string[] Outputs { get; init; } = [];
         public string[] Distributions { get; init; } = [];
@@ -185,13 +302,42 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         public (string Label, Args Changes, string[] Blame)[] Indices { get; init; } = [];
 
         public (string Label, Args Changes, Type Rejects, string[] Blame)[] Others { get; init; } = [];
+
+        /// <summary>Scalars that must be finite and ≥ 0 (λ).</summary>
+        public string[] NonNegativeScalars { get; init; } = [];
+
+        /// <summary>Undefined enum values (ArgumentOutOfRangeException naming <c>reduction</c>).</summary>
+        public (string Label, Args Changes)[] Reductions { get; init; } = [];
+
+        /// <summary>Accepted calls on one entry (n = 1).</summary>
+        public (string Label, Args Changes)[] Singles { get; init; } = [];
+
+        /// <summary>Logit parameters (vector or scalar) that take the largest finite values.</summary>
+        public string[] LargeLogits { get; init; } = [];
+
+        /// <summary>Sizes whose product wraps around int (m = n = 65537: m·n ≡ 131073 mod 2³²), with a span of the wrapped length.</summary>
+        public (string Label, Args Changes, string[] Blame)[] Overflow { get; init; } = [];
     }
+
+    /// <summary>
+    /// Two spans of one call placed in one buffer: <c>Second</c> starts <c>Shift</c> elements after <c>First</c>
+    /// (negative: before), so that they partly overlap. Built by <see cref="Prepared"/>.
+    /// </summary>
+    private sealed record Overlap(string First, string Second, int Shift);
+
+    private const string OverlapKey = "\0overlap";
 
     private sealed class Args : Dictionary<string, object>
     {
         public Args() : base(StringComparer.Ordinal) { }
 
-        public T[] V(string name) => (T[])this[name];
+        /// <summary>A vector argument: an array, or (for overlap cases) a segment of a shared buffer.</summary>
+        public ArraySegment<T> V(string name) => this[name] switch
+        {
+            T[] a => a,
+            ArraySegment<T> segment => segment,
+            var other => throw new InvalidOperationException($"{name} is a {other.GetType().Name}, not a vector"),
+        };
         public int[] I(string name) => (int[])this[name];
         public int N(string name) => (int)this[name];
         public T S(string name) => (T)this[name];
@@ -209,12 +355,21 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     }
 
     /// <summary>A named case: the call, its arguments, and the exception type expected with the parameters it may name (null: accepted).</summary>
-    private sealed record BadCase(string Name, Call Call, Args Args, Type? Rejects, string[] Blame);
+    private sealed record BadCase(string Name, string Kind, Call Call, Args Args, Type? Rejects, string[] Blame);
 
     private const int N = 6;
 
     private static T[] V(params double[] values) => Fp<T>.From(values);
     private static T[] Out(int n) => new T[n];
+
+    private static Func<ImplementationUnderTest, Args, object?> Void(Action<ImplementationUnderTest, Args> call) => (impl, a) => { call(impl, a); return null; };
+
+    private static T[] OneHot(int n, int at)
+    {
+        var v = new T[n];
+        v[at] = T.One;
+        return v;
+    }
 
     // Valid inputs of length n = 6: p with zeros (so that dropping its last entry keeps it a distribution), q positive, y one-hot, z mixed.
     private static readonly double[] P = [0.5, 0.25, 0.125, 0.125, 0, 0];
@@ -236,7 +391,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     private static readonly Call[] KlDivergence = [PairCall("KlDivergence(p, q)", (impl, a) => impl.As<IKlDivergence<T>>().KlDivergence(a.V("p"), a.V("q")))];
 
-    private static Call PairCall(string method, Action<ImplementationUnderTest, Args> invoke) => new()
+    private static Call PairCall(string method, Func<ImplementationUnderTest, Args, object?> invoke) => new()
     {
         Method = method, Invoke = invoke,
         Valid = new() { ["p"] = V(P), ["q"] = V(Q) }, Distributions = ["p", "q"],
@@ -246,20 +401,21 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     private static readonly Call[] Softmax =
     [
-        VectorToVector("Softmax(logits, probabilities)", "probabilities", (impl, a) => impl.As<ISoftmax<T>>().Softmax(a.V("logits"), a.V("probabilities"))),
-        VectorToVector("LogSoftmax(logits, logProbabilities)", "logProbabilities", (impl, a) => impl.As<ISoftmax<T>>().LogSoftmax(a.V("logits"), a.V("logProbabilities"))),
+        VectorToVector("Softmax(logits, probabilities)", "probabilities", Void((impl, a) => impl.As<ISoftmax<T>>().Softmax(a.V("logits"), a.V("probabilities")))),
+        VectorToVector("LogSoftmax(logits, logProbabilities)", "logProbabilities", Void((impl, a) => impl.As<ISoftmax<T>>().LogSoftmax(a.V("logits"), a.V("logProbabilities")))),
         new()
         {
             Method = "LogSumExp(logits)", Invoke = (impl, a) => impl.As<ISoftmax<T>>().LogSumExp(a.V("logits")),
-            Valid = new() { ["logits"] = V(Z) },
+            Valid = new() { ["logits"] = V(Z) }, LargeLogits = ["logits"], Singles = [("logits = [0.5] (n = 1: accepted)", new() { ["logits"] = V(0.5) })],
             Empty = [("logits = []", new() { ["logits"] = V() }, ["logits"])],
         },
     ];
 
-    private static Call VectorToVector(string method, string output, Action<ImplementationUnderTest, Args> invoke) => new()
+    private static Call VectorToVector(string method, string output, Func<ImplementationUnderTest, Args, object?> invoke) => new()
     {
         Method = method, Invoke = invoke,
-        Valid = new() { ["logits"] = V(Z), [output] = Out(N) }, Outputs = [output],
+        Valid = new() { ["logits"] = V(Z), [output] = Out(N) }, Outputs = [output], LargeLogits = ["logits"],
+        Singles = [($"logits = [0.5], {output} of 1 (n = 1: accepted)", new() { ["logits"] = V(0.5), [output] = Out(1) })],
         Lengths = [("logits", ["logits", output], 1), (output, [output, "logits"], 1)],
         Empty = [($"logits = {output} = []", new() { ["logits"] = V(), [output] = V() }, ["logits", output])],
     };
@@ -268,10 +424,16 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     [
         new()
         {
-            Method = "SoftmaxJacobian(logits, jacobian)", Invoke = (impl, a) => impl.As<ISoftmaxJacobian<T>>().SoftmaxJacobian(a.V("logits"), a.V("jacobian")),
-            Valid = new() { ["logits"] = V(Z), ["jacobian"] = Out(N * N) }, Outputs = ["jacobian"],
+            Method = "SoftmaxJacobian(logits, jacobian)", Invoke = Void((impl, a) => impl.As<ISoftmaxJacobian<T>>().SoftmaxJacobian(a.V("logits"), a.V("jacobian"))),
+            Valid = new() { ["logits"] = V(Z), ["jacobian"] = Out(N * N) }, Outputs = ["jacobian"], LargeLogits = ["logits"],
+            Singles = [("logits = [0.5], jacobian of 1 (n = 1: accepted)", new() { ["logits"] = V(0.5), ["jacobian"] = Out(1) })],
             Lengths = [("logits", ["logits", "jacobian"], 1), ("jacobian", ["jacobian", "logits"], 1), ("jacobian", ["jacobian", "logits"], N * N - N)],
             Empty = [("logits = jacobian = []", new() { ["logits"] = V(), ["jacobian"] = V() }, ["logits", "jacobian"])],
+            Overflow =
+            [
+                ("n = 65537 logits, jacobian of 131073 ≡ n² mod 2³² entries", new() { ["logits"] = new T[Big], ["jacobian"] = new T[Wrapped] }, ["jacobian", "logits"]),
+                ("n = 65536 logits, jacobian of 0 ≡ n² mod 2³² entries", new() { ["logits"] = new T[65536], ["jacobian"] = V() }, ["jacobian", "logits"]),
+            ],
         },
     ];
 
@@ -288,7 +450,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         new()
         {
             Method = "CrossEntropyLogitGradient(target, logits, gradient)",
-            Invoke = (impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(a.V("target"), a.V("logits"), a.V("gradient")),
+            Invoke = Void((impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(a.V("target"), a.V("logits"), a.V("gradient"))),
             Valid = new() { ["target"] = V(Y), ["logits"] = V(Z), ["gradient"] = Out(N) }, Outputs = ["gradient"], Weights = ["target"],
             Lengths = [("target", ["target", "logits"], 1), ("logits", ["target", "logits", "gradient"], 1), ("gradient", ["gradient", "logits", "target"], 1)],
             Empty = [("target = logits = gradient = []", new() { ["target"] = V(), ["logits"] = V(), ["gradient"] = V() }, ["target", "logits", "gradient"])],
@@ -296,7 +458,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         new()
         {
             Method = "CrossEntropyProbabilityGradient(target, probabilities, gradient)",
-            Invoke = (impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyProbabilityGradient(a.V("target"), a.V("probabilities"), a.V("gradient")),
+            Invoke = Void((impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyProbabilityGradient(a.V("target"), a.V("probabilities"), a.V("gradient"))),
             Valid = new() { ["target"] = V(Y), ["probabilities"] = V(Q), ["gradient"] = Out(N) }, Outputs = ["gradient"],
             Weights = ["target"], Distributions = ["probabilities"],
             Lengths = [("target", ["target", "probabilities"], 1), ("probabilities", ["target", "probabilities", "gradient"], 1),
@@ -338,9 +500,25 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 ("every target is the ignore index (accepted)", new() { ["targets"] = new[] { Ignore, Ignore } }, []),
                 ("ignoreIndex = −1 and targets[1] = −1 (accepted)", new() { ["ignoreIndex"] = -1, ["targets"] = new[] { 0, -1 } }, []),
                 ("targets[0] = classes − 1 (accepted)", new() { ["targets"] = new[] { N - 1, 0 } }, []),
+                ("ignoreIndex = 2, a class, and targets[0] = 2 (accepted: row 0 is ignored)", new() { ["ignoreIndex"] = 2, ["targets"] = new[] { 2, 1 } }, []),
+            ],
+            Reductions =
+            [
+                ("reduction = (LossReduction)2", new() { ["reduction"] = (LossReduction)2 }),
+                ("reduction = (LossReduction)(−1)", new() { ["reduction"] = (LossReduction)(-1) }),
+                ("reduction = (LossReduction)int.MaxValue", new() { ["reduction"] = (LossReduction)int.MaxValue }),
+            ],
+            Overflow =
+            [
+                ("classes = 65537, 65537 targets, logits of 131073 ≡ 65537² mod 2³² entries",
+                 new() { ["classes"] = Big, ["targets"] = new int[Big], ["logits"] = new T[Wrapped], ["gradient"] = new T[Wrapped] }, ["logits", "targets", "gradient"]),
             ],
         },
     ];
+
+    /// <summary>65537 = 2¹⁶ + 1: 65537² = 2³² + 2¹⁷ + 1, which an int product wraps to <see cref="Wrapped"/>.</summary>
+    private const int Big = 65537;
+    private const int Wrapped = 131073;
 
     private static readonly Call[] Binary =
     [
@@ -348,10 +526,10 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         ScalarCall("BinaryCrossEntropyLogitGradient(logit, target)", (impl, a) => impl.As<IBinaryCrossEntropy<T>>().BinaryCrossEntropyLogitGradient(a.S("logit"), a.S("target"))),
     ];
 
-    private static Call ScalarCall(string method, Action<ImplementationUnderTest, Args> invoke) => new()
+    private static Call ScalarCall(string method, Func<ImplementationUnderTest, Args, object?> invoke) => new()
     {
         Method = method, Invoke = invoke,
-        Valid = new() { ["logit"] = Fp<T>.From(0.5), ["target"] = Fp<T>.From(0.25) }, UnitScalars = ["target"],
+        Valid = new() { ["logit"] = Fp<T>.From(0.5), ["target"] = Fp<T>.From(0.25) }, UnitScalars = ["target"], LargeLogits = ["logit"],
     };
 
     // x ∈ ℝ³, W ∈ ℝ^{3×4}, b ∈ ℝ⁴.
@@ -364,10 +542,15 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         new()
         {
             Method = "Forward(x, weights, bias, logits)",
-            Invoke = (impl, a) => impl.As<ILinearLayer<T>>().Forward(a.V("x"), a.V("weights"), a.V("bias"), a.V("logits")),
+            Invoke = Void((impl, a) => impl.As<ILinearLayer<T>>().Forward(a.V("x"), a.V("weights"), a.V("bias"), a.V("logits"))),
             Valid = new() { ["x"] = V(X), ["weights"] = V(W), ["bias"] = V(B), ["logits"] = Out(4) }, Outputs = ["logits"],
             Lengths = [("x", ["x", "weights"], 1), ("weights", ["weights", "x", "bias"], 1), ("bias", ["bias", "weights", "logits"], 1),
                        ("logits", ["logits", "bias", "weights"], 1)],
+            Overflow =
+            [
+                ("m = n = 65537, W of 131073 ≡ m·n mod 2³² entries", new() { ["x"] = new T[Big], ["bias"] = new T[Big], ["weights"] = new T[Wrapped], ["logits"] = new T[Big] },
+                 ["weights", "x", "bias"]),
+            ],
             Empty =
             [
                 ("m = 0: x = W = []", new() { ["x"] = V(), ["weights"] = V() }, ["x", "weights"]),
@@ -379,12 +562,18 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
             Method = "LossAndGradients(x, weights, bias, target, weightGradient, biasGradient)",
             Invoke = (impl, a) => impl.As<ILinearLayer<T>>().LossAndGradients(a.V("x"), a.V("weights"), a.V("bias"), a.V("target"), a.V("weightGradient"), a.V("biasGradient")),
             Valid = new() { ["x"] = V(X), ["weights"] = V(W), ["bias"] = V(B), ["target"] = V(0, 0, 1, 0), ["weightGradient"] = Out(12), ["biasGradient"] = Out(4) },
-            Outputs = ["weightGradient", "biasGradient"], Weights = ["target"],
+            Outputs = ["weightGradient", "biasGradient"], Distributions = ["target"],
             Lengths =
             [
                 ("x", ["x", "weights", "weightGradient"], 1), ("weights", ["weights", "x", "bias"], 1),
                 ("bias", ["bias", "weights", "target", "weightGradient", "biasGradient"], 1), ("target", ["target", "bias"], 1),
                 ("weightGradient", ["weightGradient", "x", "bias", "weights"], 1), ("biasGradient", ["biasGradient", "bias"], 1),
+            ],
+            Overflow =
+            [
+                ("m = n = 65537, W and ∂L/∂W of 131073 ≡ m·n mod 2³² entries",
+                 new() { ["x"] = new T[Big], ["bias"] = new T[Big], ["weights"] = new T[Wrapped], ["target"] = OneHot(Big, 0), ["weightGradient"] = new T[Wrapped], ["biasGradient"] = new T[Big] },
+                 ["weights", "x", "bias", "weightGradient"]),
             ],
             Empty =
             [
@@ -407,7 +596,13 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 ["tokens"] = new[] { 0, 2, 1, 2 }, ["vocabulary"] = 3, ["weights"] = V(0.5, -1, 0, 2, 0.25, -0.5, 1, 1, -2), ["bias"] = V(0, 0.5, -0.5),
                 ["lambda"] = Fp<T>.From(0.5), ["weightGradient"] = Out(9), ["biasGradient"] = Out(3),
             },
-            Outputs = ["weightGradient", "biasGradient"],
+            Outputs = ["weightGradient", "biasGradient"], NonNegativeScalars = ["lambda"],
+            Overflow =
+            [
+                ("V = 65537, W and ∂L/∂W of 131073 ≡ V² mod 2³² entries",
+                 new() { ["vocabulary"] = Big, ["weights"] = new T[Wrapped], ["bias"] = new T[Big], ["weightGradient"] = new T[Wrapped], ["biasGradient"] = new T[Big] },
+                 ["weights", "vocabulary", "weightGradient"]),
+            ],
             Lengths = [("weights", ["weights", "vocabulary"], 1), ("bias", ["bias", "vocabulary"], 1),
                        ("weightGradient", ["weightGradient", "vocabulary", "weights"], 1), ("biasGradient", ["biasGradient", "vocabulary", "bias"], 1)],
             Empty =
@@ -429,67 +624,146 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     // ================================================================== the rules
 
-    /// <summary>INPUT-NAN: NaN, +∞ and −∞ in the middle of every T input (vector or scalar), one at a time.</summary>
+    /// <summary>The positions a bad value is put at: the first, a middle and the last (validation loops that start at 1 or stop at n − 1 miss one).</summary>
+    private static int[] Positions(int n) => new[] { 0, n / 2, n - 1 }.Distinct().ToArray();
+
+    /// <summary>INPUT-NAN: NaN, +∞ and −∞ at the first, a middle and the last entry of every T input (vector or scalar), one at a time.</summary>
     private static IEnumerable<BadCase> NonFinite(Call[] calls)
     {
         foreach (var call in calls)
             foreach (var (name, value) in call.Valid)
             {
                 if (call.Outputs.Contains(name)) continue;
-                foreach (var (label, bad) in new[] { ("NaN", T.NaN), ("+∞", T.PositiveInfinity), ("−∞", T.NegativeInfinity) })
+                foreach (var (label, bad) in new[] { ("NaN", T.NaN), ("NaN of the other sign bit", -T.NaN), ("+∞", T.PositiveInfinity), ("−∞", T.NegativeInfinity) })
                 {
                     if (value is T[] vector)
-                    {
-                        int i = vector.Length / 2;
-                        var changed = vector.ToArray();
-                        changed[i] = bad;
-                        yield return Case(call, $"{name}[{i}] = {label}", new() { [name] = changed }, typeof(ArgumentException), [name]);
-                    }
+                        foreach (int i in Positions(vector.Length))
+                        {
+                            var changed = vector.ToArray();
+                            changed[i] = bad;
+                            yield return Case(call, label, $"{name}[{i}] = {label}", new() { [name] = changed }, typeof(ArgumentException), [name]);
+                        }
                     else if (value is T)
-                        yield return Case(call, $"{name} = {label}", new() { [name] = bad }, typeof(ArgumentException), [name]);
+                        yield return Case(call, label, $"{name} = {label}", new() { [name] = bad }, typeof(ArgumentException), [name]);
                 }
             }
     }
 
     /// <summary>
-    /// INPUT-PROB. Distributions: a negative entry with Σ = 1, an entry 1 + 2u with Σ within τ(n),
-    /// Σ − 1 = ±(k + 2)u just beyond τ(n) = ku (rejected) and ±(k − 2)u just inside it (accepted),
-    /// k = 2n + 8; each sum is exact in any order. Target weights: a negative entry (rejected); mass
-    /// 3.5 and mass 0 (accepted). A probability scalar: −2⁻¹⁰ and 1 + 2u (rejected), 0 and 1 (accepted).
+    /// INPUT-PROB. Distributions of length n: a negative entry −2⁻¹⁰ with Σ = 1 and an entry 1 + 2u (Σ within τ(n)),
+    /// each at the first, a middle and the last position; Σ − 1 = ±(k + 2)u just beyond τ(n) = ku (rejected) and
+    /// ±(k − 2)u just inside it (accepted), k = 2n + 8; each sum is exact in any order. Target weights: a negative
+    /// entry at each of the three positions (rejected); mass 3.5 and mass 0 (accepted). A probability scalar:
+    /// −2⁻¹⁰ and 1 + 2u (rejected), 0 and 1 (accepted). A non-negative scalar (λ): −2⁻¹⁰ and −1 (rejected), 0 and 10 (accepted).
     /// </summary>
     private static IEnumerable<BadCase> Probabilities(Call[] calls)
     {
-        int k = 2 * N + 8;
         foreach (var call in calls)
         {
             foreach (var p in call.Distributions)
             {
-                yield return Case(call, $"{p} has a negative entry −2⁻¹⁰ (Σ = 1)", new() { [p] = V(0.5, 0.5 + 1.0 / 1024, -1.0 / 1024, 0, 0, 0) }, typeof(ArgumentException), [p]);
-                yield return Case(call, $"{p} has an entry 1 + 2u > 1 (Σ within τ)", new() { [p] = V(1 + 2 * U, 0, 0, 0, 0, 0) }, typeof(ArgumentException), [p]);
-                yield return Case(call, $"Σ{p} = 1 + {k + 2}u, just beyond τ({N}) = {k}u", new() { [p] = V(0.5 + (k + 2) * U, 0.5, 0, 0, 0, 0) }, typeof(ArgumentException), [p]);
-                yield return Case(call, $"Σ{p} = 1 − {k + 2}u, just beyond τ({N}) = {k}u", new() { [p] = V(0.5 - (k + 2) * U, 0.5, 0, 0, 0, 0) }, typeof(ArgumentException), [p]);
-                yield return Case(call, $"Σ{p} = 1 + {k - 2}u, just inside τ({N}) (accepted)", new() { [p] = V(0.5 + (k - 2) * U, 0.5, 0, 0, 0, 0) }, null, []);
-                yield return Case(call, $"Σ{p} = 1 − {k - 2}u, just inside τ({N}) (accepted)", new() { [p] = V(0.5 - (k - 2) * U, 0.5, 0, 0, 0, 0) }, null, []);
+                int n = call.Valid.V(p).Count;
+                int k = 2 * n + 8;
+                foreach (int j in Positions(n))
+                {
+                    var others = Enumerable.Range(0, n).Where(i => i != j).ToArray();
+                    var negative = new double[n];
+                    negative[j] = -1.0 / 1024;
+                    negative[others[0]] = 0.5 + 1.0 / 1024;
+                    negative[others[1]] = 0.5;
+                    yield return Case(call, "negative probability", $"{p}[{j}] = −2⁻¹⁰ (Σ = 1)", new() { [p] = V(negative) }, typeof(ArgumentException), [p]);
+                    var above = new double[n];
+                    above[j] = 1 + 2 * U;
+                    yield return Case(call, "probability above 1", $"{p}[{j}] = 1 + 2u > 1 (Σ within τ)", new() { [p] = V(above) }, typeof(ArgumentException), [p]);
+                }
+                yield return Case(call, "Σ above 1 + τ", $"Σ{p} = 1 + {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 + (k + 2) * U) }, typeof(ArgumentException), [p]);
+                yield return Case(call, "Σ below 1 − τ", $"Σ{p} = 1 − {k + 2}u, just beyond τ({n}) = {k}u", new() { [p] = Pair(n, 0.5 - (k + 2) * U) }, typeof(ArgumentException), [p]);
+                yield return Case(call, "Σ within τ (accepted)", $"Σ{p} = 1 + {k - 2}u, just inside τ({n}) (accepted)", new() { [p] = Pair(n, 0.5 + (k - 2) * U) }, null, []);
+                yield return Case(call, "Σ within τ (accepted)", $"Σ{p} = 1 − {k - 2}u, just inside τ({n}) (accepted)", new() { [p] = Pair(n, 0.5 - (k - 2) * U) }, null, []);
             }
             foreach (var y in call.Weights)
             {
-                int n = call.Valid.V(y).Length;
-                var negative = new double[n];
-                negative[1] = 1;
-                negative[n - 1] = -1.0 / 1024;
+                int n = call.Valid.V(y).Count;
+                foreach (int j in Positions(n))
+                {
+                    var negative = new double[n];
+                    negative[j == 1 ? 0 : 1] = 1;
+                    negative[j] = -1.0 / 1024;
+                    yield return Case(call, "negative weight", $"{y}[{j}] = −2⁻¹⁰", new() { [y] = V(negative) }, typeof(ArgumentException), [y]);
+                }
                 var heavy = new double[n];
                 heavy[1] = 3;
                 heavy[n - 1] = 0.5;
-                yield return Case(call, $"{y} has a negative weight −2⁻¹⁰", new() { [y] = V(negative) }, typeof(ArgumentException), [y]);
-                yield return Case(call, $"{y} has mass 3.5 (weights need only be ≥ 0: accepted)", new() { [y] = V(heavy) }, null, []);
-                yield return Case(call, $"{y} is all zeros (mass 0: accepted)", new() { [y] = V(new double[n]) }, null, []);
+                yield return Case(call, "weights of any mass (accepted)", $"{y} has mass 3.5 (weights need only be ≥ 0: accepted)", new() { [y] = V(heavy) }, null, []);
+                yield return Case(call, "weights of any mass (accepted)", $"{y} is all zeros (mass 0: accepted)", new() { [y] = V(new double[n]) }, null, []);
             }
+            if (call.Distributions.Length > 0 && call.Distributions.Length == call.Valid.Values.Count(v => v is T[]))
+                yield return Case(call, "n = 1 (accepted)", $"{string.Join(" = ", call.Distributions)} = [1] (n = 1: accepted)",
+                    Changes(call.Distributions.Select(d => (d, (object)V(1)))), null, []);
             foreach (var s in call.UnitScalars)
             {
-                yield return Case(call, $"{s} = −2⁻¹⁰", new() { [s] = Fp<T>.From(-1.0 / 1024) }, typeof(ArgumentException), [s]);
-                yield return Case(call, $"{s} = 1 + 2u", new() { [s] = Fp<T>.From(1 + 2 * U) }, typeof(ArgumentException), [s]);
-                yield return Case(call, $"{s} = 0 (accepted)", new() { [s] = T.Zero }, null, []);
-                yield return Case(call, $"{s} = 1 (accepted)", new() { [s] = T.One }, null, []);
+                yield return Case(call, "probability below 0", $"{s} = −2⁻¹⁰", new() { [s] = Fp<T>.From(-1.0 / 1024) }, typeof(ArgumentException), [s]);
+                yield return Case(call, "probability above 1", $"{s} = 1 + 2u", new() { [s] = Fp<T>.From(1 + 2 * U) }, typeof(ArgumentException), [s]);
+                yield return Case(call, "0 and 1 (accepted)", $"{s} = 0 (accepted)", new() { [s] = T.Zero }, null, []);
+                yield return Case(call, "0 and 1 (accepted)", $"{s} = 1 (accepted)", new() { [s] = T.One }, null, []);
+                yield return Case(call, "just inside [0, 1] (accepted)", $"{s} = u (accepted)", new() { [s] = Fp<T>.From(U) }, null, []);
+                yield return Case(call, "just inside [0, 1] (accepted)", $"{s} = 1 − u (accepted)", new() { [s] = Fp<T>.From(1 - U) }, null, []);
+                foreach (var (name, value) in call.Valid)
+                    if (name != s && value is T)
+                    {
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = the largest finite value (accepted)", new() { [name] = T.BitDecrement(T.PositiveInfinity) }, null, []);
+                        yield return Case(call, "largest finite value (accepted)", $"{name} = minus the largest finite value (accepted)", new() { [name] = -T.BitDecrement(T.PositiveInfinity) }, null, []);
+                    }
+            }
+            foreach (var s in call.NonNegativeScalars)
+            {
+                yield return Case(call, "negative λ", $"{s} = −2⁻¹⁰", new() { [s] = Fp<T>.From(-1.0 / 1024) }, typeof(ArgumentException), [s]);
+                yield return Case(call, "negative λ", $"{s} = −1", new() { [s] = -T.One }, typeof(ArgumentException), [s]);
+                yield return Case(call, "λ ≥ 0 (accepted)", $"{s} = 0 (accepted)", new() { [s] = T.Zero }, null, []);
+                yield return Case(call, "λ ≥ 0 (accepted)", $"{s} = 10 (accepted)", new() { [s] = Fp<T>.From(10) }, null, []);
+            }
+        }
+    }
+
+    private static Args Changes(IEnumerable<(string Name, object Value)> changes)
+    {
+        var args = new Args();
+        foreach (var (name, value) in changes) args[name] = value;
+        return args;
+    }
+
+    /// <summary>[½ + δ, ½, 0, …, 0] of length n.</summary>
+    private static T[] Pair(int n, double first)
+    {
+        var v = new double[n];
+        v[0] = first;
+        v[1] = 0.5;
+        return V(v);
+    }
+
+    /// <summary>
+    /// Edge inputs of the softmax family that the rules accept: n = 1 (ŷ = [1]); the largest finite logits, +max and
+    /// −max in one row (z − m is −∞ for the smallest: exp gives 0, nothing overflows, SMAX-LARGE); for a scalar logit,
+    /// ±1000, past exp's range in both types. The returned value, if any, must be finite.
+    /// </summary>
+    private static IEnumerable<BadCase> Edges(Call[] calls)
+    {
+        foreach (var call in calls)
+        {
+            foreach (var (label, changes) in call.Singles)
+                yield return Case(call, "n = 1 (accepted)", label, changes, null, []);
+            foreach (var name in call.LargeLogits)
+            {
+                if (call.Valid[name] is T[] z)
+                {
+                    var large = z.ToArray();
+                    large[0] = T.BitDecrement(T.PositiveInfinity);
+                    large[^1] = -T.BitDecrement(T.PositiveInfinity);
+                    yield return Case(call, "largest finite value (accepted)", $"{name}[0] = +max, {name}[{z.Length - 1}] = −max (accepted)", new() { [name] = large }, null, []);
+                }
+                else
+                    foreach (double v in new[] { 1000.0, -1000.0 })
+                        yield return Case(call, "logit past exp's range (accepted)", $"{name} = {v} (accepted: exp({Math.Abs(v)}) overflows, the loss does not)", new() { [name] = Fp<T>.From(v) }, null, []);
             }
         }
     }
@@ -510,47 +784,135 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                         _ => throw new InvalidOperationException($"{name} is not a span"),
                     };
                     int length = resized is T[] t ? t.Length : ((int[])resized).Length;
-                    yield return Case(call, $"{name} has length {length} ({(change > 0 ? "+" : "")}{change})", new() { [name] = resized }, typeof(ArgumentException), blame);
+                    string kind = change > 0 ? (call.Outputs.Contains(name) ? "output longer than needed" : "input too long") : "too short";
+                    yield return Case(call, kind, $"{name} has length {length} ({(change > 0 ? "+" : "")}{change})", new() { [name] = resized }, typeof(ArgumentException), blame);
                 }
             }
     }
 
+    /// <summary>INPUT-LENGTH: sizes whose product is past int.MaxValue, with a span of the length an int product wraps to.</summary>
+    private static IEnumerable<BadCase> Overflows(Call[] calls) =>
+        calls.SelectMany(call => call.Overflow.Select(e => Case(call, "size product past int.MaxValue", e.Label, e.Changes, typeof(ArgumentException), e.Blame)));
+
     /// <summary>INPUT-EMPTY: the method's own empty inputs and non-positive dimensions.</summary>
     private static IEnumerable<BadCase> Empty(Call[] calls) =>
-        calls.SelectMany(call => call.Empty.Select(e => Case(call, e.Label, e.Changes, typeof(ArgumentException), e.Blame)));
+        calls.SelectMany(call => call.Empty.Select(e => Case(call, e.Label.StartsWith("classes") || e.Label.StartsWith("vocabulary") ? "non-positive dimension" : "empty",
+            e.Label, e.Changes, typeof(ArgumentException), e.Blame)));
 
     /// <summary>INPUT-TARGET: class indices and tokens outside [0, classes) (ArgumentOutOfRangeException), the ignore index accepted.</summary>
     private static IEnumerable<BadCase> Indices(Call[] calls) =>
         calls.SelectMany(call => call.Indices.Select(e =>
-            Case(call, e.Label, e.Changes, e.Blame.Length == 0 ? null : typeof(ArgumentOutOfRangeException), e.Blame)));
+            Case(call, e.Blame.Length == 0 ? "ignore index and last class (accepted)" : "index out of range", e.Label, e.Changes,
+                 e.Blame.Length == 0 ? null : typeof(ArgumentOutOfRangeException), e.Blame)));
 
-    private static BadCase Case(Call call, string label, Args changes, Type? rejects, string[] blame) =>
-        new($"{call.Method}: {label}", call, call.Valid.With(changes), rejects, blame);
+    private static IEnumerable<BadCase> Reductions(Call[] calls) =>
+        calls.SelectMany(call => call.Reductions.Select(e => Case(call, "undefined enum", e.Label, e.Changes, typeof(ArgumentOutOfRangeException), ["reduction"])));
+
+    /// <summary>
+    /// INPUT-OVERLAP: every output placed over every other T span of the call (inputs and the other outputs), in one
+    /// buffer: starting one element into it, and ending at its first element. Exact aliasing is left to <c>GRAD-INPLACE</c>.
+    /// </summary>
+    private static IEnumerable<BadCase> Overlaps(Call[] calls)
+    {
+        foreach (var call in calls)
+            foreach (var output in call.Outputs)
+                foreach (var (name, value) in call.Valid)
+                {
+                    if (name == output || value is not T[] other) continue;
+                    if (call.Outputs.Contains(name) && string.CompareOrdinal(name, output) > 0) continue;   // each pair of outputs once
+                    int outputLength = call.Valid.V(output).Count;
+                    if (other.Length >= 2)
+                        yield return Case(call, "partial overlap", $"{output} starts at {name}[1]", new() { [OverlapKey] = new Overlap(name, output, 1) },
+                            typeof(ArgumentException), [output, name]);
+                    yield return Case(call, "partial overlap", $"{output} ends at {name}[0]", new() { [OverlapKey] = new Overlap(name, output, -(outputLength - 1)) },
+                        typeof(ArgumentException), [output, name]);
+                }
+    }
+
+    /// <summary>Every rejected-case generator, for INPUT-NO-WRITE and the kind count.</summary>
+    private static IEnumerable<BadCase> Everything(Call[] calls) =>
+        NonFinite(calls).Concat(Probabilities(calls)).Concat(Lengths(calls)).Concat(Empty(calls)).Concat(Indices(calls)).Concat(Reductions(calls))
+            .Concat(Overflows(calls)).Concat(Overlaps(calls)).Concat(Edges(calls)).Concat(Accepts(calls).Select(a => a.Case))
+            .Concat(calls.SelectMany(c => c.Others.Select(o => Case(c, "zero probability under a positive target", o.Label, o.Changes, o.Rejects, o.Blame))));
+
+    /// <summary>
+    /// INPUT-ACCEPT: −0 and the smallest subnormal in place of a zero entry of each T input (vectors), or in place of
+    /// each scalar: accepted, and handled as the value they are: −0 gives results equal (==) to +0's, a subnormal
+    /// results within 8u(1 + |x|) of them, finite.
+    /// </summary>
+    private static IEnumerable<(BadCase Case, Args Baseline, bool Exact)> Accepts(Call[] calls)
+    {
+        foreach (var call in calls)
+            foreach (var (name, value) in call.Valid)
+            {
+                if (call.Outputs.Contains(name)) continue;
+                foreach (var (label, special, exact) in new[] { ("−0", T.NegativeZero, true), ("the smallest subnormal", T.Epsilon, false) })
+                {
+                    if (value is T[] vector)
+                    {
+                        int i = Array.FindIndex(vector, v => v == T.Zero);
+                        if (i < 0) continue;
+                        var changed = vector.ToArray();
+                        changed[i] = special;
+                        yield return (Case(call, exact ? "−0 (accepted)" : "subnormal (accepted)", $"{name}[{i}] = {label} (accepted, as +0)", new() { [name] = changed }, null, []),
+                                      call.Valid, exact);
+                    }
+                    else if (value is T)
+                        yield return (Case(call, exact ? "−0 (accepted)" : "subnormal (accepted)", $"{name} = {label} (accepted, as +0)", new() { [name] = special }, null, []),
+                                      call.Valid.With(new() { [name] = T.Zero }), exact);
+                }
+            }
+    }
+
+    private static BadCase Case(Call call, string kind, string label, Args changes, Type? rejects, string[] blame) =>
+        new($"{call.Method}: {label}", kind, call, call.Valid.With(changes), rejects, blame);
+
+    /// <summary>The kinds of bad (and edge) input each method is tested on: for the count in spec/bad-input.md and README.</summary>
+    public static IReadOnlyDictionary<string, string[]> KindsPerMethod() =>
+        new[] { Entropy, CrossEntropy, KlDivergence, Softmax, Jacobian, SoftmaxCrossEntropy, Batched, Binary, Linear, Sequence }
+            .SelectMany(calls => calls)
+            .ToDictionary(call => call.Method, call => Everything([call]).Select(c => c.Kind).Distinct().Order(StringComparer.Ordinal).ToArray());
 
     // ================================================================== running them
 
-    private void Run(string implementation, IEnumerable<BadCase> cases, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    /// <summary>Runs every case of the table and reports every one that fails (one exception listing them all).</summary>
+    private void Run(string implementation, IEnumerable<BadCase> cases, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        RunAll(implementation, cases.Select(c => (c.Name, (Func<ImplementationUnderTest, Verdict>)(impl => Judge(impl, c)))), test);
+
+    private void RunAll(string implementation, IEnumerable<(string Name, Func<ImplementationUnderTest, Verdict> Check)> cases, string test)
     {
-        foreach (var c in cases)
-            Expect(implementation, c.Name, impl => Judge(impl, c), test);
+        var failures = new List<SpecViolationException>();
+        int count = 0;
+        foreach (var (name, check) in cases)
+        {
+            count++;
+            try { Expect(implementation, name, check, test); }
+            catch (SpecViolationException e) { failures.Add(e); }
+        }
+        if (failures.Count == 1) throw failures[0];
+        if (failures.Count > 1)
+            throw new SpecViolationException(failures.SelectMany(f => f.ClauseIds).Distinct().ToArray(), failures[0].Implementation,
+                $"{failures.Count} of {count} cases failed:\n\n" + string.Join("\n", failures.Select(f => f.Message)));
     }
 
     /// <summary>Every rejected case of every rule, with outputs filled with a sentinel: a call that throws must leave them as they were.</summary>
-    private void RunNoWrite(string implementation, Call[] calls, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        var cases = NonFinite(calls).Concat(Probabilities(calls)).Concat(Lengths(calls)).Concat(Empty(calls)).Concat(Indices(calls))
-            .Concat(calls.SelectMany(c => c.Others.Select(o => Case(c, o.Label, o.Changes, o.Rejects, o.Blame))))
-            .Where(c => c.Rejects is not null);
-        foreach (var c in cases)
-            Expect(implementation, c.Name, impl => JudgeNoWrite(impl, c), test);
-    }
+    private void RunNoWrite(string implementation, Call[] calls, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        RunAll(implementation, Everything(calls).Where(c => c.Rejects is not null)
+            .Select(c => (c.Name, (Func<ImplementationUnderTest, Verdict>)(impl => JudgeNoWrite(impl, c)))), test);
+
+    private void RunAccepts(string implementation, Call[] calls, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        RunAll(implementation, Accepts(calls).Select(a => (a.Case.Name, (Func<ImplementationUnderTest, Verdict>)(impl => JudgeAccepted(impl, a.Case, a.Baseline, a.Exact)))), test);
+
+    /// <summary>The edge kinds whose returned value must also be finite (for the others +∞ or 0/0 may be the defined answer).</summary>
+    private static readonly string[] FiniteKinds = ["n = 1 (accepted)", "largest finite value (accepted)", "logit past exp's range (accepted)"];
 
     private static Verdict Judge(ImplementationUnderTest impl, BadCase c)
     {
-        var args = Prepared(c);
+        var args = Prepared(c.Call, c.Args);
+        object? returned;
         try
         {
-            c.Call.Invoke(impl, args);
+            returned = c.Call.Invoke(impl, args);
         }
         catch (Exception e)
         {
@@ -562,6 +924,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
             return Verdict.That(name is not null && c.Blame.Contains(name),
                 $"threw {e.GetType().Name} naming '{name}'{(name is not null && c.Blame.Contains(name) ? "" : $"; expected one of {Names(c.Blame)}")}");
         }
+        if (c.Rejects is null && returned is T value && !T.IsFinite(value) && FiniteKinds.Contains(c.Kind))
+            return Verdict.That(false, $"accepted but returned {value}; this edge input has a finite result");
         return c.Rejects is null
             ? Verdict.That(true, "accepted")
             : Verdict.That(false, $"returned normally; expected {c.Rejects.Name} naming {Names(c.Blame)}");
@@ -569,7 +933,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     private static Verdict JudgeNoWrite(ImplementationUnderTest impl, BadCase c)
     {
-        var args = Prepared(c);
+        var args = Prepared(c.Call, c.Args);
+        var before = c.Call.Outputs.Select(o => args.V(o).ToArray()).ToArray();
         try
         {
             c.Call.Invoke(impl, args);
@@ -577,12 +942,12 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         }
         catch (ArgumentException e)
         {
-            foreach (var output in c.Call.Outputs)
+            for (int k = 0; k < c.Call.Outputs.Length; k++)
             {
-                var span = args.V(output);
-                for (int i = 0; i < span.Length; i++)
-                    if (!span[i].Equals(Fp<T>.From(Agreement.Sentinel)))
-                        return Verdict.That(false, $"threw {e.GetType().Name} naming '{e.ParamName}' but had written {output}[{i}] = {Show.Number(Fp<T>.ToDouble(span[i]))} (was {Agreement.Sentinel})");
+                var span = args.V(c.Call.Outputs[k]);
+                for (int i = 0; i < span.Count; i++)
+                    if (!Fp<T>.ToDouble(span[i]).Equals(Fp<T>.ToDouble(before[k][i])))
+                        return Verdict.That(false, $"threw {e.GetType().Name} naming '{e.ParamName}' but had written {c.Call.Outputs[k]}[{i}] = {Show.Number(Fp<T>.ToDouble(span[i]))} (was {Show.Number(Fp<T>.ToDouble(before[k][i]))})");
             }
             return Verdict.That(true, $"threw {e.GetType().Name}; outputs untouched");
         }
@@ -592,11 +957,55 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         }
     }
 
-    /// <summary>A fresh copy of the case's arguments with every output filled with the sentinel.</summary>
-    private static Args Prepared(BadCase c)
+    /// <summary>The call with −0 or a subnormal must be accepted and give what the call with +0 gives (==, or within 8u(1 + |x|)).</summary>
+    private static Verdict JudgeAccepted(ImplementationUnderTest impl, BadCase c, Args baseline, bool exact)
     {
-        var args = c.Args.With();
-        foreach (var output in c.Call.Outputs) Array.Fill(args.V(output), Fp<T>.From(Agreement.Sentinel));
+        var (value, outputs) = Results(impl, c.Call, c.Args, out string? threw);
+        if (threw is not null) return Verdict.That(false, $"threw {threw} on an input the rules accept");
+        var (expectedValue, expectedOutputs) = Results(impl, c.Call, baseline, out threw);
+        if (threw is not null) return Verdict.That(false, $"the call with +0 threw {threw}");
+        var got = value.Concat(outputs.SelectMany(o => o)).ToArray();
+        var expected = expectedValue.Concat(expectedOutputs.SelectMany(o => o)).ToArray();
+        for (int i = 0; i < got.Length; i++)
+        {
+            bool same = exact ? got[i] == expected[i] || (double.IsNaN(got[i]) && double.IsNaN(expected[i]))
+                              : double.IsFinite(got[i]) == double.IsFinite(expected[i]) && (got[i] == expected[i] || Math.Abs(got[i] - expected[i]) <= 8 * U * (1 + Math.Abs(expected[i])));
+            if (!same)
+                return Verdict.That(false, $"result entry {i} (the returned value first, then the outputs) is {Show.Number(got[i])}; with +0 in its place it is {Show.Number(expected[i])}");
+        }
+        return Verdict.That(true, $"accepted; {got.Length} result entries as with +0");
+    }
+
+    /// <summary>The returned value (if any) and the outputs of one call, in float64; the exception's type and message if it threw.</summary>
+    private static (double[] Value, double[][] Outputs) Results(ImplementationUnderTest impl, Call call, Args changes, out string? threw)
+    {
+        var args = Prepared(call, changes);
+        object? returned = null;
+        threw = null;
+        try { returned = call.Invoke(impl, args); }
+        catch (Exception e) { threw = $"{e.GetType().Name} ({e.Message})"; }
+        double[] value = returned is T t ? [Fp<T>.ToDouble(t)] : [];
+        return (value, call.Outputs.Select(o => args.V(o).Select(Fp<T>.ToDouble).ToArray()).ToArray());
+    }
+
+    /// <summary>
+    /// A fresh copy of the arguments with every output filled with the sentinel; for an overlap case, the two spans
+    /// placed in one buffer (the input's values where they share memory).
+    /// </summary>
+    private static Args Prepared(Call call, Args arguments)
+    {
+        var args = arguments.With();
+        foreach (var output in call.Outputs) args.V(output).AsSpan().Fill(Fp<T>.From(Agreement.Sentinel));
+        if (args.TryGetValue(OverlapKey, out var o) && o is Overlap overlap)
+        {
+            T[] first = (T[])args[overlap.First], second = (T[])args[overlap.Second];
+            int start = Math.Min(0, overlap.Shift), end = Math.Max(first.Length, overlap.Shift + second.Length);
+            var buffer = new T[end - start];
+            second.CopyTo(buffer, overlap.Shift - start);
+            first.CopyTo(buffer, -start);
+            args[overlap.First] = new ArraySegment<T>(buffer, -start, first.Length);
+            args[overlap.Second] = new ArraySegment<T>(buffer, overlap.Shift - start, second.Length);
+        }
         return args;
     }
 

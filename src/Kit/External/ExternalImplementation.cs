@@ -35,38 +35,112 @@ public abstract class ExternalImplementation : INamedImplementation, IKnownDevia
 
     // ---- IEntropy, ICrossEntropy, IKlDivergence
 
-    public virtual float Entropy(ReadOnlySpan<float> p) => Scalar<float>("Entropy", [A("p", p)]);
-    public virtual double Entropy(ReadOnlySpan<double> p) => Scalar<double>("Entropy", [A("p", p)]);
-    public virtual float CrossEntropy(ReadOnlySpan<float> p, ReadOnlySpan<float> q) => Scalar<float>("CrossEntropy", [A("p", p), A("q", q)]);
-    public virtual double CrossEntropy(ReadOnlySpan<double> p, ReadOnlySpan<double> q) => Scalar<double>("CrossEntropy", [A("p", p), A("q", q)]);
-    public virtual float KlDivergence(ReadOnlySpan<float> p, ReadOnlySpan<float> q) => Scalar<float>("KlDivergence", [A("p", p), A("q", q)]);
-    public virtual double KlDivergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q) => Scalar<double>("KlDivergence", [A("p", p), A("q", q)]);
+    public virtual float Entropy(ReadOnlySpan<float> p)
+    {
+        InputRules.Distribution(p, nameof(p));
+        return Scalar<float>("Entropy", [A("p", p)]);
+    }
+    public virtual double Entropy(ReadOnlySpan<double> p)
+    {
+        InputRules.Distribution(p, nameof(p));
+        return Scalar<double>("Entropy", [A("p", p)]);
+    }
+    public virtual float CrossEntropy(ReadOnlySpan<float> p, ReadOnlySpan<float> q)
+    {
+        InputRules.Distribution(p, nameof(p)); InputRules.Distribution(q, nameof(q)); InputRules.SameLength(p, nameof(p), q, nameof(q));
+        return Scalar<float>("CrossEntropy", [A("p", p), A("q", q)]);
+    }
+    public virtual double CrossEntropy(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        InputRules.Distribution(p, nameof(p)); InputRules.Distribution(q, nameof(q)); InputRules.SameLength(p, nameof(p), q, nameof(q));
+        return Scalar<double>("CrossEntropy", [A("p", p), A("q", q)]);
+    }
+    public virtual float KlDivergence(ReadOnlySpan<float> p, ReadOnlySpan<float> q)
+    {
+        InputRules.Distribution(p, nameof(p)); InputRules.Distribution(q, nameof(q)); InputRules.SameLength(p, nameof(p), q, nameof(q));
+        return Scalar<float>("KlDivergence", [A("p", p), A("q", q)]);
+    }
+    public virtual double KlDivergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        InputRules.Distribution(p, nameof(p)); InputRules.Distribution(q, nameof(q)); InputRules.SameLength(p, nameof(p), q, nameof(q));
+        return Scalar<double>("KlDivergence", [A("p", p), A("q", q)]);
+    }
 
     // ---- ISoftmax, ISoftmaxJacobian
 
-    public virtual void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities) => Into("Softmax", [A("logits", logits)], "probabilities", probabilities);
-    public virtual void Softmax(ReadOnlySpan<double> logits, Span<double> probabilities) => Into("Softmax", [A("logits", logits)], "probabilities", probabilities);
-    public virtual void LogSoftmax(ReadOnlySpan<float> logits, Span<float> logProbabilities) => Into("LogSoftmax", [A("logits", logits)], "logProbabilities", logProbabilities);
-    public virtual void LogSoftmax(ReadOnlySpan<double> logits, Span<double> logProbabilities) => Into("LogSoftmax", [A("logits", logits)], "logProbabilities", logProbabilities);
-    public virtual float LogSumExp(ReadOnlySpan<float> logits) => Scalar<float>("LogSumExp", [A("logits", logits)]);
-    public virtual double LogSumExp(ReadOnlySpan<double> logits) => Scalar<double>("LogSumExp", [A("logits", logits)]);
-    public virtual void SoftmaxJacobian(ReadOnlySpan<float> logits, Span<float> jacobian) => Into("SoftmaxJacobian", [A("logits", logits)], "jacobian", jacobian);
-    public virtual void SoftmaxJacobian(ReadOnlySpan<double> logits, Span<double> jacobian) => Into("SoftmaxJacobian", [A("logits", logits)], "jacobian", jacobian);
+    public virtual void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
+    {
+        InputRules.Softmax(logits, probabilities, nameof(probabilities));
+        Into("Softmax", [A("logits", logits)], "probabilities", probabilities);
+    }
+    public virtual void Softmax(ReadOnlySpan<double> logits, Span<double> probabilities)
+    {
+        InputRules.Softmax(logits, probabilities, nameof(probabilities));
+        Into("Softmax", [A("logits", logits)], "probabilities", probabilities);
+    }
+    public virtual void LogSoftmax(ReadOnlySpan<float> logits, Span<float> logProbabilities)
+    {
+        InputRules.Softmax(logits, logProbabilities, nameof(logProbabilities));
+        Into("LogSoftmax", [A("logits", logits)], "logProbabilities", logProbabilities);
+    }
+    public virtual void LogSoftmax(ReadOnlySpan<double> logits, Span<double> logProbabilities)
+    {
+        InputRules.Softmax(logits, logProbabilities, nameof(logProbabilities));
+        Into("LogSoftmax", [A("logits", logits)], "logProbabilities", logProbabilities);
+    }
+    public virtual float LogSumExp(ReadOnlySpan<float> logits)
+    {
+        InputRules.Finite(logits, nameof(logits));
+        return Scalar<float>("LogSumExp", [A("logits", logits)]);
+    }
+    public virtual double LogSumExp(ReadOnlySpan<double> logits)
+    {
+        InputRules.Finite(logits, nameof(logits));
+        return Scalar<double>("LogSumExp", [A("logits", logits)]);
+    }
+    public virtual void SoftmaxJacobian(ReadOnlySpan<float> logits, Span<float> jacobian)
+    {
+        InputRules.SoftmaxJacobian(logits, jacobian);
+        Into("SoftmaxJacobian", [A("logits", logits)], "jacobian", jacobian);
+    }
+    public virtual void SoftmaxJacobian(ReadOnlySpan<double> logits, Span<double> jacobian)
+    {
+        InputRules.SoftmaxJacobian(logits, jacobian);
+        Into("SoftmaxJacobian", [A("logits", logits)], "jacobian", jacobian);
+    }
 
     // ---- ISoftmaxCrossEntropy
 
-    public virtual float CrossEntropyFromLogits(ReadOnlySpan<float> target, ReadOnlySpan<float> logits) =>
-        Scalar<float>("CrossEntropyFromLogits", [A("target", target), A("logits", logits)]);
-    public virtual double CrossEntropyFromLogits(ReadOnlySpan<double> target, ReadOnlySpan<double> logits) =>
-        Scalar<double>("CrossEntropyFromLogits", [A("target", target), A("logits", logits)]);
-    public virtual void CrossEntropyLogitGradient(ReadOnlySpan<float> target, ReadOnlySpan<float> logits, Span<float> gradient) =>
+    public virtual float CrossEntropyFromLogits(ReadOnlySpan<float> target, ReadOnlySpan<float> logits)
+    {
+        InputRules.CrossEntropyFromLogits(target, logits);
+        return Scalar<float>("CrossEntropyFromLogits", [A("target", target), A("logits", logits)]);
+    }
+    public virtual double CrossEntropyFromLogits(ReadOnlySpan<double> target, ReadOnlySpan<double> logits)
+    {
+        InputRules.CrossEntropyFromLogits(target, logits);
+        return Scalar<double>("CrossEntropyFromLogits", [A("target", target), A("logits", logits)]);
+    }
+    public virtual void CrossEntropyLogitGradient(ReadOnlySpan<float> target, ReadOnlySpan<float> logits, Span<float> gradient)
+    {
+        InputRules.LogitGradient(target, logits, gradient);
         Into("CrossEntropyLogitGradient", [A("target", target), A("logits", logits)], "gradient", gradient);
-    public virtual void CrossEntropyLogitGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> logits, Span<double> gradient) =>
+    }
+    public virtual void CrossEntropyLogitGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> logits, Span<double> gradient)
+    {
+        InputRules.LogitGradient(target, logits, gradient);
         Into("CrossEntropyLogitGradient", [A("target", target), A("logits", logits)], "gradient", gradient);
-    public virtual void CrossEntropyProbabilityGradient(ReadOnlySpan<float> target, ReadOnlySpan<float> probabilities, Span<float> gradient) =>
+    }
+    public virtual void CrossEntropyProbabilityGradient(ReadOnlySpan<float> target, ReadOnlySpan<float> probabilities, Span<float> gradient)
+    {
+        InputRules.ProbabilityGradient(target, probabilities, gradient);
         Into("CrossEntropyProbabilityGradient", [A("target", target), A("probabilities", probabilities)], "gradient", gradient);
-    public virtual void CrossEntropyProbabilityGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> probabilities, Span<double> gradient) =>
+    }
+    public virtual void CrossEntropyProbabilityGradient(ReadOnlySpan<double> target, ReadOnlySpan<double> probabilities, Span<double> gradient)
+    {
+        InputRules.ProbabilityGradient(target, probabilities, gradient);
         Into("CrossEntropyProbabilityGradient", [A("target", target), A("probabilities", probabilities)], "gradient", gradient);
+    }
 
     // ---- IBatchedSoftmaxCrossEntropy (and its in-place marker: the logits are copied into the request before the gradient is written)
 
@@ -78,6 +152,7 @@ public abstract class ExternalImplementation : INamedImplementation, IKnownDevia
     private T ForwardBackwardOf<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex, LossReduction reduction, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        InputRules.BatchedCrossEntropy(logits, classes, targets, ignoreIndex, reduction, gradient, allowInPlace: true);   // on the .NET side, before anything is sent
         var scalars = new JsonObject { ["classes"] = classes, ["ignoreIndex"] = ignoreIndex, ["reduction"] = (int)reduction };
         var reply = Invoke<T>("ForwardBackward", scalars, [A("logits", logits), A("targets", targets)]);
         var g = Output<T>(reply, "gradient", gradient.Length);
@@ -88,35 +163,69 @@ public abstract class ExternalImplementation : INamedImplementation, IKnownDevia
 
     // ---- IBinaryCrossEntropy (scalars travel as one-element arrays: bit-exact)
 
-    public virtual float BinaryCrossEntropyWithLogit(float logit, float target) => Scalar<float>("BinaryCrossEntropyWithLogit", [A("logit", [logit]), A("target", [target])]);
-    public virtual double BinaryCrossEntropyWithLogit(double logit, double target) => Scalar<double>("BinaryCrossEntropyWithLogit", [A("logit", [logit]), A("target", [target])]);
-    public virtual float BinaryCrossEntropyLogitGradient(float logit, float target) => Scalar<float>("BinaryCrossEntropyLogitGradient", [A("logit", [logit]), A("target", [target])]);
-    public virtual double BinaryCrossEntropyLogitGradient(double logit, double target) => Scalar<double>("BinaryCrossEntropyLogitGradient", [A("logit", [logit]), A("target", [target])]);
+    public virtual float BinaryCrossEntropyWithLogit(float logit, float target)
+    {
+        InputRules.Finite(logit, nameof(logit)); InputRules.Probability(target, nameof(target));
+        return Scalar<float>("BinaryCrossEntropyWithLogit", [A("logit", [logit]), A("target", [target])]);
+    }
+    public virtual double BinaryCrossEntropyWithLogit(double logit, double target)
+    {
+        InputRules.Finite(logit, nameof(logit)); InputRules.Probability(target, nameof(target));
+        return Scalar<double>("BinaryCrossEntropyWithLogit", [A("logit", [logit]), A("target", [target])]);
+    }
+    public virtual float BinaryCrossEntropyLogitGradient(float logit, float target)
+    {
+        InputRules.Finite(logit, nameof(logit)); InputRules.Probability(target, nameof(target));
+        return Scalar<float>("BinaryCrossEntropyLogitGradient", [A("logit", [logit]), A("target", [target])]);
+    }
+    public virtual double BinaryCrossEntropyLogitGradient(double logit, double target)
+    {
+        InputRules.Finite(logit, nameof(logit)); InputRules.Probability(target, nameof(target));
+        return Scalar<double>("BinaryCrossEntropyLogitGradient", [A("logit", [logit]), A("target", [target])]);
+    }
 
     // ---- ILinearLayer
 
-    public virtual void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> logits) =>
+    public virtual void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> logits)
+    {
+        InputRules.LinearForward(x, weights, bias, logits);
         Into("LinearForward", [A("x", x), A("weights", weights), A("bias", bias)], "logits", logits);
-    public virtual void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> logits) =>
+    }
+    public virtual void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> logits)
+    {
+        InputRules.LinearForward(x, weights, bias, logits);
         Into("LinearForward", [A("x", x), A("weights", weights), A("bias", bias)], "logits", logits);
+    }
 
     public virtual float LossAndGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> target,
-                                          Span<float> weightGradient, Span<float> biasGradient) =>
-        TwoGradients("LinearLossAndGradients", [], [A("x", x), A("weights", weights), A("bias", bias), A("target", target)], weightGradient, biasGradient);
+                                          Span<float> weightGradient, Span<float> biasGradient)
+    {
+        InputRules.LinearLayerLoss(x, weights, bias, target, weightGradient, biasGradient);
+        return TwoGradients("LinearLossAndGradients", [], [A("x", x), A("weights", weights), A("bias", bias), A("target", target)], weightGradient, biasGradient);
+    }
     public virtual double LossAndGradients(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> target,
-                                           Span<double> weightGradient, Span<double> biasGradient) =>
-        TwoGradients("LinearLossAndGradients", [], [A("x", x), A("weights", weights), A("bias", bias), A("target", target)], weightGradient, biasGradient);
+                                           Span<double> weightGradient, Span<double> biasGradient)
+    {
+        InputRules.LinearLayerLoss(x, weights, bias, target, weightGradient, biasGradient);
+        return TwoGradients("LinearLossAndGradients", [], [A("x", x), A("weights", weights), A("bias", bias), A("target", target)], weightGradient, biasGradient);
+    }
 
     // ---- ISequenceLoss
 
     public virtual float LossAndGradients(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, float lambda,
-                                          Span<float> weightGradient, Span<float> biasGradient) =>
-        TwoGradients("SequenceLossAndGradients", new JsonObject { ["vocabulary"] = vocabulary },
+                                          Span<float> weightGradient, Span<float> biasGradient)
+    {
+        InputRules.SequenceLoss(tokens, vocabulary, weights, bias, lambda, weightGradient, biasGradient);
+        return TwoGradients("SequenceLossAndGradients", new JsonObject { ["vocabulary"] = vocabulary },
                      [A("tokens", tokens), A("weights", weights), A("bias", bias), A("lambda", [lambda])], weightGradient, biasGradient);
+    }
     public virtual double LossAndGradients(ReadOnlySpan<int> tokens, int vocabulary, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, double lambda,
-                                           Span<double> weightGradient, Span<double> biasGradient) =>
-        TwoGradients("SequenceLossAndGradients", new JsonObject { ["vocabulary"] = vocabulary },
+                                           Span<double> weightGradient, Span<double> biasGradient)
+    {
+        InputRules.SequenceLoss(tokens, vocabulary, weights, bias, lambda, weightGradient, biasGradient);
+        return TwoGradients("SequenceLossAndGradients", new JsonObject { ["vocabulary"] = vocabulary },
                      [A("tokens", tokens), A("weights", weights), A("bias", bias), A("lambda", [lambda])], weightGradient, biasGradient);
+    }
 
     // ---- the calls
 

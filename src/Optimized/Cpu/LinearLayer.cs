@@ -28,8 +28,7 @@ internal static class LinearLayerKernels
     /// <summary>z = Wᵀx + b. Spec: <c>LIN-SHAPE</c>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        InputRules.LinearLayer(x, weights, bias);
-        InputRules.Length<T>(logits, bias.Length, nameof(logits));
+        InputRules.LinearForward<T>(x, weights, bias, logits);
         T[] scratch = ArrayPool<T>.Shared.Rent(bias.Length);
         try
         {

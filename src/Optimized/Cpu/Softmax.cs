@@ -35,8 +35,7 @@ internal static class SoftmaxKernels
     /// <summary>ŷᵢ = exp(zᵢ − m)/s (the direct route of ACC-SOFTMAX). Spec: <c>SMAX-DEF</c>.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> logits, Span<T> probabilities) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(probabilities, logits.Length, nameof(probabilities));
+        InputRules.Softmax<T>(logits, probabilities, nameof(probabilities));
         Into(ref MemoryMarshal.GetReference(logits), ref MemoryMarshal.GetReference(probabilities), logits.Length);
     }
 
@@ -51,8 +50,7 @@ internal static class SoftmaxKernels
     /// <summary>ℓᵢ = (zᵢ − m) − ln s, from d = z − m. Spec: <c>SMAX-LOG</c>.</summary>
     public static void LogSoftmax<T>(ReadOnlySpan<T> logits, Span<T> logProbabilities) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(logProbabilities, logits.Length, nameof(logProbabilities));
+        InputRules.Softmax<T>(logits, logProbabilities, nameof(logProbabilities));
         ref T z = ref MemoryMarshal.GetReference(logits);
         (T m, T s) = Driver.MaxSumExp(ref z, logits.Length);
         Driver.Map(new LogSoftmaxOf<T>(m, Scalar<T>.Log(s)), ref z, ref MemoryMarshal.GetReference(logProbabilities), logits.Length);
@@ -74,8 +72,7 @@ internal static class SoftmaxKernels
     public static void Jacobian<T>(ReadOnlySpan<T> logits, Span<T> jacobian) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = logits.Length;
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Matrix<T>(jacobian, n, n, nameof(jacobian));
+        InputRules.SoftmaxJacobian<T>(logits, jacobian);
         ref T j0 = ref MemoryMarshal.GetReference(jacobian);
         ref T y = ref Unsafe.Add(ref j0, (nint)(n - 1) * n);
         Into(ref MemoryMarshal.GetReference(logits), ref y, n);

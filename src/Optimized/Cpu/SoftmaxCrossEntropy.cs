@@ -35,9 +35,7 @@ internal static class SoftmaxCrossEntropyKernels
     /// <summary>L = −Σᵢ yᵢ ((zᵢ − m) − ln s), with 0 where yᵢ = 0. Spec: <c>XENT-LOGITS</c>.</summary>
     public static T FromLogits<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
+        InputRules.CrossEntropyFromLogits<T>(target, logits);
         return FromLogitsCore(target, logits);
     }
 
@@ -50,10 +48,7 @@ internal static class SoftmaxCrossEntropyKernels
     /// <summary>∂L/∂z = (Σy)·exp(z − m)/s − y, product and difference fused. Spec: <c>GRAD-LOGITS</c>, <c>GRAD-GENERAL</c>.</summary>
     public static void LogitGradient<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits, Span<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
+        InputRules.LogitGradient<T>(target, logits, gradient);
         LogitGradientCore(target, logits, gradient);
     }
 

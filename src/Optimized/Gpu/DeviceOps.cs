@@ -115,8 +115,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
 
     public void Softmax(ReadOnlySpan<T> logits, Span<T> output, int mode)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(output, logits.Length, mode == Kernels<T, TMath>.SoftmaxMode ? "probabilities" : "logProbabilities");
+        InputRules.Softmax<T>(logits, output, mode == Kernels<T, TMath>.SoftmaxMode ? "probabilities" : "logProbabilities");
         lock (_device.Gate)
         {
             var z = In(A, logits);
@@ -141,8 +140,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
     public void Jacobian(ReadOnlySpan<T> logits, Span<T> jacobian)
     {
         int n = logits.Length;
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Matrix<T>(jacobian, n, n, nameof(jacobian));
+        InputRules.SoftmaxJacobian<T>(logits, jacobian);
         lock (_device.Gate)
         {
             var z = In(A, logits);
@@ -158,9 +156,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
 
     public T CrossEntropyFromLogits(ReadOnlySpan<T> target, ReadOnlySpan<T> logits)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
+        InputRules.CrossEntropyFromLogits<T>(target, logits);
         lock (_device.Gate)
         {
             var y = In(A, target);
@@ -173,10 +169,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
 
     public void LogitGradient(ReadOnlySpan<T> target, ReadOnlySpan<T> logits, Span<T> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
+        InputRules.LogitGradient<T>(target, logits, gradient);
         lock (_device.Gate)
         {
             var y = In(A, target);
@@ -207,7 +200,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
     public T ForwardBackward(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                              LossReduction reduction, Span<T> gradient)
     {
-        int rows = InputRules.BatchedCrossEntropy(logits, classes, targets, ignoreIndex, reduction, gradient);
+        int rows = InputRules.BatchedCrossEntropy(logits, classes, targets, ignoreIndex, reduction, gradient, allowInPlace: true);
         int counted = 0;
         foreach (int t in targets) if (t != ignoreIndex) counted++;
         T divisor = reduction == LossReduction.Mean && counted > 0 ? TMath.FromInt(counted) : T.One;
@@ -261,8 +254,7 @@ internal sealed class DeviceOps<T, TMath> where T : unmanaged, IFloatingPointIee
 
     public void LinearForward(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits)
     {
-        InputRules.LinearLayer(x, weights, bias);
-        InputRules.Length<T>(logits, bias.Length, nameof(logits));
+        InputRules.LinearForward<T>(x, weights, bias, logits);
         var z = new T[bias.Length];
         lock (_device.Gate) Logits(x, weights, bias, z);
         z.CopyTo(logits);

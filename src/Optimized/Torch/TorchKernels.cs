@@ -58,8 +58,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>softmax(z), torch.softmax along the only dimension. Spec: <c>SMAX-DEF</c>.</summary>
     public void Softmax(ReadOnlySpan<T> logits, Span<T> probabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(probabilities, logits.Length, nameof(probabilities));
+        InputRules.Softmax<T>(logits, probabilities, nameof(probabilities));
         using var scope = NewDisposeScope();
         Tensors<T>.CopyTo(torch.softmax(Vector(logits), 0), probabilities);
     }
@@ -67,8 +66,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>ln softmax(z), torch.log_softmax. Spec: <c>SMAX-LOG</c>.</summary>
     public void LogSoftmax(ReadOnlySpan<T> logits, Span<T> logProbabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(logProbabilities, logits.Length, nameof(logProbabilities));
+        InputRules.Softmax<T>(logits, logProbabilities, nameof(logProbabilities));
         using var scope = NewDisposeScope();
         Tensors<T>.CopyTo(F.log_softmax(Vector(logits), 0), logProbabilities);
     }
@@ -88,9 +86,8 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// </summary>
     public void SoftmaxJacobian(ReadOnlySpan<T> logits, Span<T> jacobian)
     {
-        InputRules.Finite(logits, nameof(logits));
+        InputRules.SoftmaxJacobian<T>(logits, jacobian);
         int n = logits.Length;
-        InputRules.Matrix<T>(jacobian, n, n, nameof(jacobian));
         using var scope = NewDisposeScope();
         var rows = Vector(logits).unsqueeze(0).repeat(n, 1).detach().requires_grad_();
         var probabilities = torch.softmax(rows, 1);
@@ -109,8 +106,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>∂L/∂z of <see cref="CrossEntropyFromLogits"/> by autograd; (Σy) ŷ − y in exact arithmetic. Spec: <c>GRAD-LOGITS</c>, <c>GRAD-GENERAL</c>.</summary>
     public void CrossEntropyLogitGradient(ReadOnlySpan<T> target, ReadOnlySpan<T> logits, Span<T> gradient)
     {
-        RequireTargetAndLogits(target, logits);
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
+        InputRules.LogitGradient<T>(target, logits, gradient);
         using var scope = NewDisposeScope();
         var z = Vector(logits, requiresGrad: true);
         SoftTargetLoss(target, z).backward();
@@ -165,8 +161,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
     /// <summary>z = Wᵀx + b by torch.addmv (b + Wᵀ·x in one call). Spec: <c>LIN-SHAPE</c>.</summary>
     public void LinearForward(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits)
     {
-        InputRules.LinearLayer(x, weights, bias);
-        InputRules.Length<T>(logits, bias.Length, nameof(logits));
+        InputRules.LinearForward<T>(x, weights, bias, logits);
         using var scope = NewDisposeScope();
         var z = LinearLogits(Vector(x), Matrix(weights, x.Length, bias.Length), Vector(bias));
         Tensors<T>.CopyTo(z, logits);
@@ -238,9 +233,7 @@ internal sealed class TorchKernels<T>(Device device) where T : unmanaged, IFloat
 
     private static void RequireTargetAndLogits(ReadOnlySpan<T> target, ReadOnlySpan<T> logits)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
+        InputRules.CrossEntropyFromLogits<T>(target, logits);
     }
 
     private static void RequireLogitAndProbability(T logit, T target)
