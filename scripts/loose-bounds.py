@@ -37,6 +37,7 @@ def from_records(paths, implementations):
                     ratio = c.get("worstRatio")
                     if ratio is None:
                         continue
+                    ratio = float(ratio)   # "Infinity" / "NaN" are written as strings
                     tests[c["id"]].add(r["method"])
                     worst[c["id"]][column] = max(ratio, worst[c["id"]].get(column, 0.0))
     return worst, tests
@@ -51,7 +52,7 @@ def from_report(path, implementations):
             col = columns.get(cell["column"])
             if col is None or col["implementation"] not in implementations or cell.get("worstRatio") is None:
                 continue
-            worst[clause["id"]][f'{col["implementation"]} ({col["elementType"]})'] = cell["worstRatio"]
+            worst[clause["id"]][f'{col["implementation"]} ({col["elementType"]})'] = float(cell["worstRatio"])
             tests[clause["id"]].update(clause.get("tests") or [])
     return worst, tests
 
