@@ -9,6 +9,7 @@ namespace Samples.Tests;
 
 // ---- float ----
 public sealed class SampleAccuracyConformanceFloat(ITestOutputHelper o) : AccuracyConformance<float>(o, new SampleKernels());
+public sealed class SampleStrictAccuracyConformanceFloat(ITestOutputHelper o) : StrictAccuracyConformance<float>(o, new SampleKernels());
 public sealed class SampleBadInputConformanceFloat(ITestOutputHelper o) : BadInputConformance<float>(o, new SampleKernels());
 public sealed class SampleCrossEntropyConformanceFloat(ITestOutputHelper o) : CrossEntropyConformance<float>(o, new SampleKernels());
 public sealed class SampleCrossEntropyPropertiesFloat(ITestOutputHelper o) : CrossEntropyProperties<float>(o, new SampleKernels());
@@ -33,6 +34,7 @@ public sealed class SampleSoftmaxPropertiesFloat(ITestOutputHelper o) : SoftmaxP
 
 // ---- double ----
 public sealed class SampleAccuracyConformanceDouble(ITestOutputHelper o) : AccuracyConformance<double>(o, new SampleKernels());
+public sealed class SampleStrictAccuracyConformanceDouble(ITestOutputHelper o) : StrictAccuracyConformance<double>(o, new SampleKernels());
 public sealed class SampleBadInputConformanceDouble(ITestOutputHelper o) : BadInputConformance<double>(o, new SampleKernels());
 public sealed class SampleCrossEntropyConformanceDouble(ITestOutputHelper o) : CrossEntropyConformance<double>(o, new SampleKernels());
 public sealed class SampleCrossEntropyPropertiesDouble(ITestOutputHelper o) : CrossEntropyProperties<double>(o, new SampleKernels());

@@ -209,3 +209,17 @@ public interface IKnownDeviations
 /// </param>
 public sealed record KnownDeviation(string Clause, string Test, Type? ElementType, string Reason, string Measured,
                                     string? Case = null, string? Inputs = null);
+
+// ---- The strict accuracy tier (spec/strict-accuracy.md) ----
+
+/// <summary>
+/// Optional marker: the implementation asks to be held to the strict accuracy tier
+/// (spec/strict-accuracy.md, the <c>STRICT-*</c> clauses) for every capability it provides: relative
+/// bounds near zero (log-softmax of the largest entry, a cross-entropy near 0, binary cross-entropy
+/// through log1p, KL divergence of nearby distributions) and exact signs (ℓ̂ᵢ ≤ 0, L̂ ≥ 0, D̂ ≥ 0).
+/// The baseline tier (spec/accuracy.md) applies to every implementation either way. A strict
+/// clause it knowingly misses is declared through <see cref="IKnownDeviations"/>; the report then
+/// shows that clause at the baseline tier for it. Without the marker the strict tests are skipped
+/// ("does not implement IStrictAccuracy") and the report shows the tier as not claimed.
+/// </summary>
+public interface IStrictAccuracy;

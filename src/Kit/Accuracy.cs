@@ -49,14 +49,31 @@ public static class Accuracy
     }
 
     /// <summary>
-    /// D(p‖q): γ_{n+5} Σ pᵢ(|ln pᵢ| + |ln qᵢ| + 1). Admits both Σ pᵢ ln(pᵢ/qᵢ) (the +1: rounding
-    /// of pᵢ/qᵢ costs u·pᵢ) and H(p, q) − H(p) (cancellation of two sums). Spec: <c>ACC-ENTROPY</c>.
+    /// D(p‖q): γ_{n+5} Σ pᵢ(|ln pᵢ| + |ln qᵢ| + 1) + max(0, Σq − Σp). Admits both Σ pᵢ ln(pᵢ/qᵢ) (the +1:
+    /// rounding of pᵢ/qᵢ costs u·pᵢ) and H(p, q) − H(p) (cancellation of two sums); the last term admits
+    /// an implementation that returns max(0, D̂), as the strict tier's do (<see cref="ClampAllowance"/>).
+    /// Spec: <c>ACC-ENTROPY</c>.
     /// </summary>
     public static double Kl<T>(ReadOnlySpan<double> p, ReadOnlySpan<double> q) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double s = 0;
         for (int i = 0; i < p.Length; i++) if (p[i] > 0) s += p[i] * (Math.Abs(Math.Log(p[i])) + Math.Abs(Math.Log(q[i])) + 1);
-        return LogSum(p.Length, s, Fp<T>.U, Fp<T>.MinNormal);
+        return LogSum(p.Length, s, Fp<T>.U, Fp<T>.MinNormal) + ClampAllowance(p, q);
+    }
+
+    /// <summary>
+    /// max(0, Σq − Σp) (plus its float64 sum's rounding): how far below 0 the exact D(p‖q) of inputs
+    /// normalised only to τ(n) can be (D ≥ Σp − Σ_{pᵢ&gt;0}qᵢ ≥ Σp − Σq, from x ln(x/y) ≥ x − y), and so how
+    /// far clamping D̂ at 0 can move it. 0 for pairs with Σq ≤ Σp. Spec: <c>ACC-ENTROPY</c>, <c>STRICT-KL</c>.
+    /// </summary>
+    public static double ClampAllowance(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        var terms = new double[2 * p.Length];
+        double mass = 0;
+        for (int i = 0; i < p.Length; i++) { terms[2 * i] = q[i]; terms[2 * i + 1] = -p[i]; mass += p[i] + q[i]; }
+        double excess = CompensatedSum(terms);
+        double slack = 2 * Fp<double>.U * Math.Abs(excess) + 4 * p.Length * Fp<double>.U * Fp<double>.U * mass;   // the compensated sum's own error
+        return excess + slack > 0 ? Math.Max(excess, 0) + slack : 0;
     }
 
     /// <summary>

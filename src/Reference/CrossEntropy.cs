@@ -33,7 +33,7 @@ public static class CrossEntropy
     /// <param name="logits">Logits z. Range: finite, same length as y; accurate for |zᵢ| up to 1e4 and beyond.</param>
     /// <returns>A value ≥ 0 (≥ H(y) for a distribution y); finite for finite z unless the true value exceeds double's range.</returns>
     /// <exception cref="ArgumentException">target has a negative or non-finite entry; logits are not finite; lengths differ; either is empty.</exception>
-    /// <remarks>Spec: <c>XENT-LOGITS</c>, <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>.</remarks>
+    /// <remarks>Spec: <c>XENT-LOGITS</c>, <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>, <c>STRICT-XENT-LOGITS</c> (every term −yᵢℓᵢ ≥ 0, ℓ relative to itself).</remarks>
     public static double FromLogits(ReadOnlySpan<double> target, ReadOnlySpan<double> logits)
     {
         InputRules.CrossEntropyFromLogits(target, logits);

@@ -5,7 +5,7 @@ namespace LossConformance.Reference;
 /// one-line call to the static method that states its formula.
 /// </summary>
 public sealed class ReferenceImplementation :
-    INamedImplementation,
+    INamedImplementation, IStrictAccuracy,
     IEntropy<double>, ICrossEntropy<double>, IKlDivergence<double>,
     ISoftmax<double>, ISoftmaxJacobian<double>,
     ISoftmaxCrossEntropy<double>, IBatchedSoftmaxCrossEntropy<double>, IBinaryCrossEntropy<double>,

@@ -34,29 +34,32 @@ public static class Softmax
     /// <exception cref="ArgumentException">logits empty or not finite; logProbabilities of another length.</exception>
     /// <remarks>
     /// Finite wherever zᵢ − m is, even where ŷᵢ itself underflows to 0: the logarithm is never
-    /// taken of a probability. Spec: <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>.
+    /// taken of a probability. ln s is log1p of the tail t = s − 1 (<see cref="LnSumExpShifted"/>), so
+    /// the largest entry's ℓ = −log1p(t) keeps its relative accuracy when t is below u (z = (0, −40):
+    /// −4.25e-18, not 0). Spec: <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>, <c>STRICT-LOGSOFTMAX</c>,
+    /// <c>STRICT-LOGSOFTMAX-SIGN</c>.
     /// </remarks>
     public static void Log(ReadOnlySpan<double> logits, Span<double> logProbabilities)
     {
         InputRules.Softmax<double>(logits, logProbabilities, nameof(logProbabilities));
 
         double m = Max(logits);
-        double lnSum = Math.Log(SumExpShifted(logits, m));
+        double lnSum = LnSumExpShifted(logits, m);
         for (int i = 0; i < logits.Length; i++)
-            logProbabilities[i] = (logits[i] - m) - lnSum;
+            logProbabilities[i] = (logits[i] - m) - lnSum;   // dᵢ ≤ 0 minus ln s ≥ 0: ≤ 0, no cancellation
     }
 
     /// <summary>logsumexp(z) = ln Σⱼ exp(zⱼ) = m + ln Σⱼ exp(zⱼ − m), m = maxⱼ zⱼ.</summary>
     /// <param name="logits">Logits z. Range: n ≥ 1, zᵢ finite (any magnitude).</param>
     /// <returns>A value in [m, m + ln n]; finite for finite z (up to m + ln n overflowing near double.MaxValue).</returns>
     /// <exception cref="ArgumentException">logits empty or not finite.</exception>
-    /// <remarks>Spec: <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>.</remarks>
+    /// <remarks>Spec: <c>SMAX-LOG</c>, <c>SMAX-LARGE</c>, <c>STRICT-LOGSOFTMAX</c>.</remarks>
     public static double LogSumExp(ReadOnlySpan<double> logits)
     {
         InputRules.Finite(logits, nameof(logits));
 
         double m = Max(logits);
-        return m + Math.Log(SumExpShifted(logits, m));
+        return m + LnSumExpShifted(logits, m);
     }
 
     /// <summary>Jᵢⱼ = ∂ŷᵢ/∂zⱼ = ŷᵢ(δᵢⱼ − ŷⱼ), i.e. J = diag(ŷ) − ŷŷᵀ, written row-major: jacobian[i·n + j].</summary>
@@ -85,12 +88,30 @@ public static class Softmax
         return m;
     }
 
-    /// <summary>s = Σᵢ exp(zᵢ − m), which lies in [1, n] when m = max z.</summary>
-    private static double SumExpShifted(ReadOnlySpan<double> z, double m)
+    /// <summary>
+    /// ln s, s = Σᵢ exp(zᵢ − m) ∈ [1, n] for m = max z, as log1p(t) with t = Σ_{i≠k} exp(zᵢ − m) the
+    /// tail without the first maximum k (whose term is exp(0) = 1): 1 + t is never rounded, so ln s
+    /// is accurate relative to itself however small t is. Spec: <c>STRICT-LOGSOFTMAX</c>.
+    /// </summary>
+    private static double LnSumExpShifted(ReadOnlySpan<double> z, double m)
     {
-        double sum = 0.0;
+        int k = z.IndexOf(m);
+        double tail = 0.0;
         for (int i = 0; i < z.Length; i++)
-            sum += Math.Exp(z[i] - m);
-        return sum;
+            if (i != k) tail += Math.Exp(z[i] - m);
+        return Log1p(tail);
+    }
+
+    /// <summary>
+    /// ln(1 + x) for x &gt; −1, accurate where 1 + x rounds (Goldberg, "What every computer scientist
+    /// should know about floating-point arithmetic", Theorem 4: w − 1 is exact, and ln(w)/(w − 1)
+    /// varies slowly, so the rounding of w cancels). .NET's double.LogP1 is ln(x + 1) and returns 0
+    /// where 1 + x rounds to 1. Relative error within γ₇ for ln within 4u (spec/strict-accuracy.md).
+    /// </summary>
+    internal static double Log1p(double x)
+    {
+        double w = 1.0 + x;
+        if (w == 1.0) return x;
+        return Math.Log(w) * (x / (w - 1.0));
     }
 }

@@ -25,7 +25,16 @@ public sealed record ConformanceReport
     public required IReadOnlyList<TestReport> Tests { get; init; }
     public required IReadOnlyList<SearchReport> Searches { get; init; }
     public required IReadOnlyList<string> Problems { get; init; }
+    /// <summary>The accuracy tier of each strict clause (spec/strict-accuracy.md) on each column.</summary>
+    public IReadOnlyList<TierReport> Tiers { get; init; } = [];
 }
+
+/// <summary>
+/// One strict-tier clause (<c>STRICT-*</c>) on one column: "strict" (its tests pass), "baseline" (a known
+/// deviation or a failure: the implementation is held to the baseline of spec/accuracy.md only) or
+/// "not claimed" (skipped: no <c>IStrictAccuracy</c>, or nothing ran), with the skip's reason.
+/// </summary>
+public sealed record TierReport(string Clause, string Column, string Tier, string? Reason);
 
 public sealed record RunInfo(IReadOnlyList<string> Commands, double Seconds, int? MaxTest, double? SearchSeconds,
                              IReadOnlyList<string> Implementations, string? PlugIns);

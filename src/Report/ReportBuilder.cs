@@ -121,8 +121,17 @@ public static class ReportBuilder
             }).ToArray(),
             Searches = searches,
             Problems = problems,
+            Tiers = Tiers(clauseReports),
         };
     }
+
+    /// <summary>The tier of every strict clause on every column, from the clause's matrix cell.</summary>
+    internal static IReadOnlyList<TierReport> Tiers(IEnumerable<ClauseReport> clauses) =>
+        clauses.Where(c => c.Id.StartsWith("STRICT-", StringComparison.Ordinal))
+            .SelectMany(c => c.Cells.Select(cell => new TierReport(c.Id, cell.Column,
+                cell.Verdict switch { "pass" => "strict", "deviation" or "fail" => "baseline", _ => "not claimed" },
+                cell.Verdict is "pass" ? null : cell.Reason)))
+            .ToArray();
 
     public static string ColumnId(string implementation, string elementType) => $"{implementation} ({elementType})";
 

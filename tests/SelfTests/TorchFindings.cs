@@ -14,7 +14,7 @@ namespace LossConformance.SelfTests;
 /// between). A libtorch upgrade that changes one of them fails here, and the entry that cites
 /// the test by name must then be revisited.
 /// </summary>
-public sealed class TorchFindings
+public sealed partial class TorchFindings
 {
     private static readonly ScalarType[] Both = [ScalarType.Float32, ScalarType.Float64];
 

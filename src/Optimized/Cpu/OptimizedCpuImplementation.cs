@@ -9,7 +9,7 @@ namespace LossConformance.Optimized.Cpu;
 /// bit-identical for any thread count. A partial class: each area's capabilities live in a file of
 /// their own beside this one (README.md in this folder).
 /// </summary>
-public sealed partial class OptimizedCpuImplementation : INamedImplementation, IMultithreadedImplementation
+public sealed partial class OptimizedCpuImplementation : INamedImplementation, IMultithreadedImplementation, IStrictAccuracy
 {
     /// <summary>An implementation that may use every core.</summary>
     public OptimizedCpuImplementation() : this(Environment.ProcessorCount) { }

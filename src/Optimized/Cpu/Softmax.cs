@@ -47,22 +47,38 @@ internal static class SoftmaxKernels
         Driver.Map(new ExpShiftedDivided<T>(m, s), ref z, ref destination, n);
     }
 
-    /// <summary>ℓᵢ = (zᵢ − m) − ln s, from d = z − m. Spec: <c>SMAX-LOG</c>.</summary>
+    /// <summary>ℓᵢ = (zᵢ − m) − ln s, from d = z − m, ln s by <see cref="LnSum{T}"/>. Spec: <c>SMAX-LOG</c>, <c>STRICT-LOGSOFTMAX</c>.</summary>
     public static void LogSoftmax<T>(ReadOnlySpan<T> logits, Span<T> logProbabilities) where T : unmanaged, IFloatingPointIeee754<T>
     {
         InputRules.Softmax<T>(logits, logProbabilities, nameof(logProbabilities));
         ref T z = ref MemoryMarshal.GetReference(logits);
         (T m, T s) = Driver.MaxSumExp(ref z, logits.Length);
-        Driver.Map(new LogSoftmaxOf<T>(m, Scalar<T>.Log(s)), ref z, ref MemoryMarshal.GetReference(logProbabilities), logits.Length);
+        Driver.Map(new LogSoftmaxOf<T>(m, LnSum(ref z, logits.Length, m, s)), ref z, ref MemoryMarshal.GetReference(logProbabilities), logits.Length);
     }
 
-    /// <summary>m + ln s. Spec: <c>SMAX-LOG</c>.</summary>
+    /// <summary>m + ln s. Spec: <c>SMAX-LOG</c>, <c>STRICT-LOGSOFTMAX</c>.</summary>
     public static T LogSumExp<T>(ReadOnlySpan<T> logits) where T : unmanaged, IFloatingPointIeee754<T>
     {
         InputRules.Finite(logits, nameof(logits));
-        (T m, T s) = Driver.MaxSumExp(ref MemoryMarshal.GetReference(logits), logits.Length);
-        return m + Scalar<T>.Log(s);
+        ref T z = ref MemoryMarshal.GetReference(logits);
+        (T m, T s) = Driver.MaxSumExp(ref z, logits.Length);
+        return m + LnSum(ref z, logits.Length, m, s);
     }
+
+    /// <summary>
+    /// ln s from the statistics (m, ŝ) of <see cref="Driver.MaxSumExp{T}"/>, accurate relative to itself
+    /// (spec/strict-accuracy.md, <c>STRICT-LOGSOFTMAX</c>). Where ŝ ≥ 2, ln ŝ: its absolute error is
+    /// then a relative one, as ln s ≥ ln 2. Below, exactly one entry equals m (each maximum adds
+    /// exp(0) = 1 to ŝ), and ln s = log1p(t) with the tail t = Σ_{zⱼ &lt; m} exp(zⱼ − m) summed again
+    /// without the 1, which 1 + t would round away (z = (0, −40): t = 4.25e-18, ln ŝ = 0). The second
+    /// pass runs only for such peaked rows; ln ŝ ≥ 0 either way, so ℓ̂ᵢ = d̂ᵢ − ln s ≤ 0.
+    /// </summary>
+    internal static T LnSum<T>(ref T z, int n, T m, T s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (s >= T.One + T.One) return Scalar<T>.Log(s);
+        return SoftmaxCrossEntropyKernels.Log1p(Driver.Sum(new ExpBelowMax<T>(m), ref z, n));
+    }
+
 
     /// <summary>
     /// Jᵢⱼ = ŷᵢ(δᵢⱼ − ŷⱼ): ŷ is computed into the last row, each row i is then −ŷᵢ·ŷ (one vector
@@ -83,5 +99,16 @@ internal static class SoftmaxKernels
             Driver.Map(new Scale<T>(-yi), ref y, ref row, n);   // the last row (i = n − 1) is y itself: in place
             Unsafe.Add(ref row, i) = yi * (T.One - yi);
         }
+    }
+}
+
+/// <summary>exp(x − m) where x &lt; m, 0 where x = m: the tail of Σ exp(zⱼ − m) without the maximum's exp(0) = 1.</summary>
+internal readonly struct ExpBelowMax<T>(T m) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV x) where TS : ISimd<T, TV> where TV : struct
+    {
+        TV d = TS.Subtract(x, TS.Splat(m));
+        return TS.ZeroWhereZero(d, TS.Exp(d));
     }
 }

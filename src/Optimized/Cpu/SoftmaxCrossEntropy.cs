@@ -32,7 +32,7 @@ public sealed partial class OptimizedCpuImplementation :
 
 internal static class SoftmaxCrossEntropyKernels
 {
-    /// <summary>L = −Σᵢ yᵢ ((zᵢ − m) − ln s), with 0 where yᵢ = 0. Spec: <c>XENT-LOGITS</c>.</summary>
+    /// <summary>L = −Σᵢ yᵢ ((zᵢ − m) − ln s), with 0 where yᵢ = 0; ln s relative (<see cref="SoftmaxKernels.LnSum{T}"/>), so every term is ≥ 0 and accurate relative to itself. Spec: <c>XENT-LOGITS</c>, <c>STRICT-XENT-LOGITS</c>.</summary>
     public static T FromLogits<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits) where T : unmanaged, IFloatingPointIeee754<T>
     {
         InputRules.CrossEntropyFromLogits<T>(target, logits);
@@ -41,8 +41,9 @@ internal static class SoftmaxCrossEntropyKernels
 
     internal static T FromLogitsCore<T>(ReadOnlySpan<T> target, ReadOnlySpan<T> logits) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (T m, T s) = Driver.MaxSumExp(ref MemoryMarshal.GetReference(logits), logits.Length);
-        return -Driver.Sum(new WeightedLogSoftmax<T>(m, Scalar<T>.Log(s)), target, logits);
+        ref T z = ref MemoryMarshal.GetReference(logits);
+        (T m, T s) = Driver.MaxSumExp(ref z, logits.Length);
+        return -Driver.Sum(new WeightedLogSoftmax<T>(m, SoftmaxKernels.LnSum(ref z, logits.Length, m, s)), target, logits);
     }
 
     /// <summary>∂L/∂z = (Σy)·exp(z − m)/s − y, product and difference fused. Spec: <c>GRAD-LOGITS</c>, <c>GRAD-GENERAL</c>.</summary>
@@ -66,12 +67,17 @@ internal static class SoftmaxCrossEntropyKernels
         Driver.Map(new NegativeRatio<T>(), target, probabilities, gradient);
     }
 
-    /// <summary>max(z, 0) − z·y + ln(1 + e^{−|z|}), never forming σ(z). Spec: <c>GRAD-BINARY</c>.</summary>
+    /// <summary>
+    /// max(z, 0) − z·y + ln(1 + e^{−|z|}), never forming σ(z), as two terms ≥ 0: z(1 − y) for z ≥ 0
+    /// (|z|·y below), which z − z·y would cancel where y ≈ 1, and log1p(e^{−|z|}).
+    /// Spec: <c>GRAD-BINARY</c>, <c>STRICT-BINARY</c>.
+    /// </summary>
     public static T BinaryWithLogit<T>(T logit, T target) where T : unmanaged, IFloatingPointIeee754<T>
     {
         InputRules.Finite(logit, nameof(logit));
         InputRules.Probability(target, nameof(target));
-        return T.Max(logit, T.Zero) - logit * target + Log1p(Scalar<T>.Exp(-T.Abs(logit)));
+        T linear = logit >= T.Zero ? logit * (T.One - target) : -logit * target;
+        return linear + Log1p(Scalar<T>.Exp(-T.Abs(logit)));
     }
 
     /// <summary>σ(z) − y with σ in the form whose exponent is ≤ 0. Spec: <c>GRAD-BINARY</c>.</summary>
@@ -89,8 +95,8 @@ internal static class SoftmaxCrossEntropyKernels
         return sigmoid - target;
     }
 
-    /// <summary>ln(1 + x), accurate where 1 + x rounds to 1 (Goldberg, Theorem 4).</summary>
-    private static T Log1p<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>ln(1 + x), accurate where 1 + x rounds (Goldberg, Theorem 4): relative error within γ₇ (spec/strict-accuracy.md).</summary>
+    internal static T Log1p<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T w = T.One + x;
         if (w == T.One) return x;

@@ -7,7 +7,7 @@ namespace LossConformance.Optimized.Torch;
 /// when available, else CPU; <c>CONFORMANCE_TORCH_DEVICE=cpu|cuda</c> forces one.
 /// </summary>
 public sealed partial class TorchImplementation :
-    INamedImplementation, IConditionalImplementation, IKnownDeviations,
+    INamedImplementation, IConditionalImplementation, IKnownDeviations, IStrictAccuracy,
     IEntropy<float>, IEntropy<double>, ICrossEntropy<float>, ICrossEntropy<double>,
     IKlDivergence<float>, IKlDivergence<double>,
     ISoftmax<float>, ISoftmax<double>, ISoftmaxJacobian<float>, ISoftmaxJacobian<double>,

@@ -46,6 +46,7 @@ public static class HtmlReport
 
         Summary(h, r);
         Matrix(h, r);
+        Tiers(h, r);
         if (r.Clauses.SelectMany(c => c.Failures).ToArray() is { Length: > 0 } failures)
         {
             h.AppendLine("<h2 id=\"failures\">Failures</h2>");
@@ -103,6 +104,27 @@ public static class HtmlReport
                 string title = $"{cell.Passed} passed, {cell.Failed} failed, {cell.Skipped} skipped, {cell.Deviations} deviations"
                     + (cell.WorstObserved is { } o ? $"; worst: {o}" : "") + (cell.Reason is { } reason ? $"; {reason}" : "");
                 h.Append($"<td class=\"cell {cell.Verdict}\" title=\"{E(title)}\">").Append(E(MarkdownReport.CellText(cell))).Append("</td>");
+            }
+            h.AppendLine("</tr>");
+        }
+        h.AppendLine("</table>");
+    }
+
+    private static void Tiers(StringBuilder h, ConformanceReport r)
+    {
+        if (r.Tiers.Count == 0) return;
+        var columns = r.Tiers.Select(t => t.Column).Distinct().ToArray();
+        h.AppendLine("<h2 id=\"tiers\">Accuracy tier</h2><p class=\"meta\">Per strict clause (spec/strict-accuracy.md): strict = its tests pass; baseline = a known deviation or a failure, the baseline bounds of spec/accuracy.md only; not claimed = no IStrictAccuracy (or nothing ran).</p>");
+        h.Append("<table><tr><th>clause</th>");
+        foreach (var c in columns) h.Append("<th>").Append(E(c)).Append("</th>");
+        h.AppendLine("</tr>");
+        foreach (var clause in r.Tiers.GroupBy(t => t.Clause))
+        {
+            h.Append("<tr><td><code>").Append(E(clause.Key)).Append("</code></td>");
+            foreach (var c in columns)
+            {
+                var t = clause.FirstOrDefault(x => x.Column == c);
+                h.Append("<td").Append(t?.Reason is { } why ? $" title=\"{E(why)}\"" : "").Append('>').Append(E(t?.Tier ?? "")).Append("</td>");
             }
             h.AppendLine("</tr>");
         }

@@ -32,6 +32,17 @@ public static class MarkdownReport
         foreach (var clause in r.Clauses)
             md.AppendLine($"| `{clause.Id}` | {Esc(clause.Title)} | " + string.Join(" | ", clause.Cells.Select(CellText)) + " |");
 
+        if (r.Tiers.Count > 0)
+        {
+            var columns = r.Tiers.Select(t => t.Column).Distinct().ToArray();
+            md.AppendLine().AppendLine("## Accuracy tier").AppendLine();
+            md.AppendLine("Per strict clause (spec/strict-accuracy.md): strict = its tests pass; baseline = a known deviation or a failure, the baseline bounds of spec/accuracy.md only; not claimed = no IStrictAccuracy (or nothing ran).").AppendLine();
+            md.AppendLine("| clause | " + string.Join(" | ", columns.Select(Esc)) + " |");
+            md.AppendLine("| --- | " + string.Join(" | ", columns.Select(_ => "---")) + " |");
+            foreach (var clause in r.Tiers.GroupBy(t => t.Clause))
+                md.AppendLine($"| `{clause.Key}` | " + string.Join(" | ", columns.Select(c => clause.FirstOrDefault(t => t.Column == c)?.Tier ?? "")) + " |");
+        }
+
         if (r.Clauses.SelectMany(c => c.Failures).ToArray() is { Length: > 0 } failures)
         {
             md.AppendLine().AppendLine("## Failures").AppendLine();
