@@ -20,7 +20,7 @@ public static class Cli
     /// <summary>Default worst-case search budget per (test, implementation, element type), seconds (--search).</summary>
     public const double DefaultSearchSeconds = 0.5;
 
-    public static readonly string[] DefaultProjects = ["tests/Properties", "tests/Conformance"];
+    public static readonly string[] DefaultProjects = ["tests/Properties", "tests/Conformance", "tests/Autograd"];
 
     public static int Main(string[] args) => Run(args, AnsiConsole.Console);
 
@@ -48,7 +48,7 @@ public static class Cli
         failOn.AcceptOnlyFromAmong("failure", "uncovered", "none");
         var output = new Option<string>("--out", "-o") { Description = "Folder for report.md, report.html, report.json (and results/ of a run).", DefaultValueFactory = _ => "report" };
         var root = new Option<string?>("--root") { Description = "Repository root (spec/ and tests/); default: the folder above the current one holding Conformance.sln." };
-        var project = new Option<string[]>("--project") { Description = "Test projects to run (repeatable); default tests/Properties and tests/Conformance." };
+        var project = new Option<string[]>("--project") { Description = "Test projects to run (repeatable); default tests/Properties, tests/Conformance and tests/Autograd." };
 
         var command = new RootCommand("The conformance report: runs the property and conformance suites on every implementation (or reads earlier results) and writes report.md, report.html and report.json.")
         {

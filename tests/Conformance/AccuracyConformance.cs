@@ -48,6 +48,3 @@ public abstract class AccuracyConformance<T>(ITestOutputHelper output, params ob
             return Verdict.All(verdicts);
         });
 }
-
-public sealed class AccuracyConformanceDouble(ITestOutputHelper output) : AccuracyConformance<double>(output, BuiltIn.For<double>());
-public sealed class AccuracyConformanceFloat(ITestOutputHelper output) : AccuracyConformance<float>(output, BuiltIn.For<float>());

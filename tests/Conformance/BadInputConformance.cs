@@ -1011,6 +1011,3 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     private static string Names(string[] names) => string.Join(" or ", names.Select(n => $"'{n}'"));
 }
-
-public sealed class BadInputConformanceDouble(ITestOutputHelper output) : BadInputConformance<double>(output, BuiltIn.For<double>());
-public sealed class BadInputConformanceFloat(ITestOutputHelper output) : BadInputConformance<float>(output, BuiltIn.For<float>());

@@ -57,6 +57,3 @@ public abstract class CrossEntropyConformance<T>(ITestOutputHelper output, param
         return (double.IsFinite(h) ? sp * h - sp * Math.Log(sq) : h, EntropyAccuracy.Renormalisation(p, q));
     }
 }
-
-public sealed class CrossEntropyConformanceDouble(ITestOutputHelper output) : CrossEntropyConformance<double>(output, BuiltIn.For<double>());
-public sealed class CrossEntropyConformanceFloat(ITestOutputHelper output) : CrossEntropyConformance<float>(output, BuiltIn.For<float>());

@@ -34,6 +34,3 @@ public abstract class EntropyConformance<T>(ITestOutputHelper output, params obj
         return (s * Ref.Entropy.Of(Agreement.Scaled(p, s)) - s * Math.Log(s), EntropyAccuracy.Renormalisation(p, p));
     }
 }
-
-public sealed class EntropyConformanceDouble(ITestOutputHelper output) : EntropyConformance<double>(output, BuiltIn.For<double>());
-public sealed class EntropyConformanceFloat(ITestOutputHelper output) : EntropyConformance<float>(output, BuiltIn.For<float>());

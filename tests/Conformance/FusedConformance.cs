@@ -226,6 +226,3 @@ public abstract class FusedConformance<T>(ITestOutputHelper output, params objec
                  & Agreement.Vector<T>("fused ∂L/∂b vs its steps", Fp<T>.ToDouble(gb), bias, Agreement.Plus(bb, bb));
         });
 }
-
-public sealed class FusedConformanceDouble(ITestOutputHelper output) : FusedConformance<double>(output, BuiltIn.For<double>());
-public sealed class FusedConformanceFloat(ITestOutputHelper output) : FusedConformance<float>(output, BuiltIn.For<float>());

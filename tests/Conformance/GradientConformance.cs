@@ -277,6 +277,3 @@ public abstract class GradientConformance<T>(ITestOutputHelper output, params ob
         return r;
     }
 }
-
-public sealed class GradientConformanceDouble(ITestOutputHelper output) : GradientConformance<double>(output, BuiltIn.For<double>());
-public sealed class GradientConformanceFloat(ITestOutputHelper output) : GradientConformance<float>(output, BuiltIn.For<float>());

@@ -290,6 +290,3 @@ public abstract class HardCaseConformance<T>(ITestOutputHelper output, params ob
         return Agreement.Vector<T>(quantity, Fp<T>.ToDouble(observed), expected, b);
     }
 }
-
-public sealed class HardCaseConformanceDouble(ITestOutputHelper output) : HardCaseConformance<double>(output, BuiltIn.For<double>());
-public sealed class HardCaseConformanceFloat(ITestOutputHelper output) : HardCaseConformance<float>(output, BuiltIn.For<float>());

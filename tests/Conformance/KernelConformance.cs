@@ -291,6 +291,3 @@ public abstract class KernelConformance<T>(ITestOutputHelper output, params obje
     /// <summary><see cref="Generate{T}.Length"/> (1 … 4096), or a single vector of 2¹⁷ entries in one case in ten.</summary>
     private static int LongVector(Random rng) => rng.Next(10) == 0 ? 1 << 17 : Generate<T>.Length(rng);
 }
-
-public sealed class KernelConformanceDouble(ITestOutputHelper output) : KernelConformance<double>(output, BuiltIn.For<double>());
-public sealed class KernelConformanceFloat(ITestOutputHelper output) : KernelConformance<float>(output, BuiltIn.For<float>());

@@ -57,6 +57,3 @@ public abstract class KlDivergenceConformance<T>(ITestOutputHelper output, param
         return (double.IsFinite(d) ? sp * d + sp * Math.Log(sp / sq) : d, EntropyAccuracy.Renormalisation(p, q));
     }
 }
-
-public sealed class KlDivergenceConformanceDouble(ITestOutputHelper output) : KlDivergenceConformance<double>(output, BuiltIn.For<double>());
-public sealed class KlDivergenceConformanceFloat(ITestOutputHelper output) : KlDivergenceConformance<float>(output, BuiltIn.For<float>());

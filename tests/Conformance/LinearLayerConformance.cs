@@ -69,6 +69,3 @@ public abstract class LinearLayerConformance<T>(ITestOutputHelper output, params
         return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb), refLoss, rw, rb);
     }
 }
-
-public sealed class LinearLayerConformanceDouble(ITestOutputHelper output) : LinearLayerConformance<double>(output, BuiltIn.For<double>());
-public sealed class LinearLayerConformanceFloat(ITestOutputHelper output) : LinearLayerConformance<float>(output, BuiltIn.For<float>());

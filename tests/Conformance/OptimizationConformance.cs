@@ -124,6 +124,3 @@ public abstract class OptimizationConformance<T>(ITestOutputHelper output, param
             return Verdict.AtMost("‖W_Newton − W_reference‖ vs (‖ĝ‖ + ‖ĝ_ref‖ + bounds)/μ", distance, radius * (1 + 4 * Fp<double>.U));
         });
 }
-
-public sealed class OptimizationConformanceDouble(ITestOutputHelper output) : OptimizationConformance<double>(output, BuiltIn.For<double>());
-public sealed class OptimizationConformanceFloat(ITestOutputHelper output) : OptimizationConformance<float>(output, BuiltIn.For<float>());

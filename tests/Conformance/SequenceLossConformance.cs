@@ -50,6 +50,3 @@ public abstract class SequenceLossConformance<T>(ITestOutputHelper output, param
         return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb), refLoss, rw, rb);
     }
 }
-
-public sealed class SequenceLossConformanceDouble(ITestOutputHelper output) : SequenceLossConformance<double>(output, BuiltIn.For<double>());
-public sealed class SequenceLossConformanceFloat(ITestOutputHelper output) : SequenceLossConformance<float>(output, BuiltIn.For<float>());

@@ -54,6 +54,3 @@ public abstract class SoftmaxConformance<T>(ITestOutputHelper output, params obj
                 Agreement.Plus(SoftmaxAccuracy.Jacobian<T>(c.ZD), SoftmaxAccuracy.Jacobian<double>(c.ZD)));
         });
 }
-
-public sealed class SoftmaxConformanceDouble(ITestOutputHelper output) : SoftmaxConformance<double>(output, BuiltIn.For<double>());
-public sealed class SoftmaxConformanceFloat(ITestOutputHelper output) : SoftmaxConformance<float>(output, BuiltIn.For<float>());

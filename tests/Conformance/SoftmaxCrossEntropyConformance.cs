@@ -92,6 +92,3 @@ public abstract class SoftmaxCrossEntropyConformance<T>(ITestOutputHelper output
             Agreement.Plus(Accuracy.LogitGradient<T>(c.YD, c.ZD), Accuracy.LogitGradient<double>(c.YD, c.ZD)));
     }
 }
-
-public sealed class SoftmaxCrossEntropyConformanceDouble(ITestOutputHelper output) : SoftmaxCrossEntropyConformance<double>(output, BuiltIn.For<double>());
-public sealed class SoftmaxCrossEntropyConformanceFloat(ITestOutputHelper output) : SoftmaxCrossEntropyConformance<float>(output, BuiltIn.For<float>());

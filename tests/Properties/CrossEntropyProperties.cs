@@ -178,6 +178,3 @@ public abstract class CrossEntropyProperties<T>(ITestOutputHelper output, params
             return likelihood & maximum;
         });
 }
-
-public sealed class CrossEntropyPropertiesDouble(ITestOutputHelper output) : CrossEntropyProperties<double>(output, BuiltIn.For<double>());
-public sealed class CrossEntropyPropertiesFloat(ITestOutputHelper output) : CrossEntropyProperties<float>(output, BuiltIn.For<float>());

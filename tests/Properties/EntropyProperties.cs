@@ -177,6 +177,3 @@ public abstract class EntropyProperties<T>(ITestOutputHelper output, params obje
             return Verdict.Within("H(p ⊗ r) against Σr·H(p) + Σp·H(r)", H(impl, c.ProductP), expected, bound);
         });
 }
-
-public sealed class EntropyPropertiesDouble(ITestOutputHelper output) : EntropyProperties<double>(output, BuiltIn.For<double>());
-public sealed class EntropyPropertiesFloat(ITestOutputHelper output) : EntropyProperties<float>(output, BuiltIn.For<float>());

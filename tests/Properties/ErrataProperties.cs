@@ -173,6 +173,3 @@ public abstract class ErrataProperties<T>(ITestOutputHelper output, params objec
                  & Verdict.AtLeast("largest miss of (ŷ − y)xᵀ beyond the bound", miss, 0);
         });
 }
-
-public sealed class ErrataPropertiesDouble(ITestOutputHelper output) : ErrataProperties<double>(output, BuiltIn.For<double>());
-public sealed class ErrataPropertiesFloat(ITestOutputHelper output) : ErrataProperties<float>(output, BuiltIn.For<float>());

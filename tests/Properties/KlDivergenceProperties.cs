@@ -334,6 +334,3 @@ public abstract class KlDivergenceProperties<T>(ITestOutputHelper output, params
                 $"reverse fit μ = {Show.Number(mu)}, σ = {Show.Number(sigma)} (D = {Show.Number(value)}); required |μ| within 0.5 of 4 (one mode) and σ within 0.25 of 1");
         });
 }
-
-public sealed class KlDivergencePropertiesDouble(ITestOutputHelper output) : KlDivergenceProperties<double>(output, BuiltIn.For<double>());
-public sealed class KlDivergencePropertiesFloat(ITestOutputHelper output) : KlDivergenceProperties<float>(output, BuiltIn.For<float>());

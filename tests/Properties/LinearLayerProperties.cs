@@ -79,34 +79,6 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
                 tolerance + dotBound + Accuracy.Gamma(gb.Length, Fp<double>.U) * dotAbs);
         });
 
-    /// <summary>
-    /// Three routes to ∂L/∂W and ∂L/∂b agree: autograd (libtorch, float64), the identities x(ŷ − y)ᵀ and
-    /// ŷ − y, and central differences of the implementation's own loss along W and along b; and the
-    /// implementation's gradients agree with autograd's.
-    /// </summary>
-    [ForEachImplementation, Spec("LIN-GRAD-W", "LIN-GRAD-B", "ACC-FD")]
-    public void Autograd_the_identities_and_central_differences_agree_on_the_layer_gradients(string implementation) =>
-        Check(implementation, LinearCases<T>.Layers, (impl, c) =>
-        {
-            var (aw, ab) = AutogradOracle.LinearGradients(c.XD, c.WD, c.BD, c.YD);
-            var ew = ExactWeightGradient(c);
-            var eb = LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD);
-            var bw64 = LinearAccuracy.WeightGradient<double>(c.XD, c.WD, c.BD, c.YD);
-            var bb64 = LinearAccuracy.BiasGradient<double>(c.XD, c.WD, c.BD, c.YD);
-            var (fdW, hW, tolW) = WeightCentralDifference(impl, c);
-            var (fdB, hB, tolB) = BiasCentralDifference(impl, c);
-            var (adW, adWAbs, adWBound) = FiniteDifference.Directional(aw, c.DW, bw64, ew);
-            var (adB, adBAbs, adBBound) = FiniteDifference.Directional(ab, c.DB, bb64, eb);
-            var (_, gw, gb) = LossAndGradients(impl, c, c.W, c.B);
-            return Verdict.AllWithin("autograd ∂L/∂W vs x(ŷ − y)ᵀ", aw, ew, Add(bw64, bw64)).For("LIN-GRAD-W")   // both evaluated in float64
-                 & Verdict.AllWithin("autograd ∂L/∂b vs ŷ − y", ab, eb, Add(bb64, bb64)).For("LIN-GRAD-B")
-                 & Verdict.Within($"(L(W + hD) − L(W − hD))/2h vs ⟨autograd ∂L/∂W, D⟩ (h = {Show.Number(hW)})", fdW, adW,
-                       tolW + adWBound + Accuracy.Gamma(aw.Length, Fp<double>.U) * adWAbs)
-                 & Verdict.Within($"(L(b + hd) − L(b − hd))/2h vs ⟨autograd ∂L/∂b, d⟩ (h = {Show.Number(hB)})", fdB, adB,
-                       tolB + adBBound + Accuracy.Gamma(ab.Length, Fp<double>.U) * adBAbs)
-                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, Add(LinearAccuracy.WeightGradient<T>(c.XD, c.WD, c.BD, c.YD), bw64)).For("LIN-GRAD-W")
-                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, Add(LinearAccuracy.BiasGradient<T>(c.XD, c.WD, c.BD, c.YD), bb64)).For("LIN-GRAD-B");
-        });
 
     [ForEachImplementation, Spec("LIN-STEP")]
     public void A_small_gradient_step_lowers_the_loss(string implementation) =>
@@ -187,7 +159,7 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
 
     // ---- helpers ----
 
-    private static (double Loss, double[] WeightGradient, double[] BiasGradient) LossAndGradients(ImplementationUnderTest impl, LayerCase<T> c, T[] w, T[] b)
+    internal static (double Loss, double[] WeightGradient, double[] BiasGradient) LossAndGradients(ImplementationUnderTest impl, LayerCase<T> c, T[] w, T[] b)
     {
         var gw = new T[c.M * c.N];
         var gb = new T[c.N];
@@ -196,7 +168,7 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
     }
 
     /// <summary>(L(W + hD) − L(W − hD))/2h of the implementation's loss at exact points, h, and its <c>ACC-FD</c> tolerance.</summary>
-    private static (double Fd, double H, double Tolerance) WeightCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
+    internal static (double Fd, double H, double Tolerance) WeightCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
     {
         // Along D_W the logits move by D_Wᵀx: the third derivative is that of softmax-cross-entropy along D_Wᵀx.
         var logitDirection = new double[c.N];
@@ -213,7 +185,7 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
     }
 
     /// <summary>(L(b + hd) − L(b − hd))/2h of the implementation's loss at exact points, h, and its <c>ACC-FD</c> tolerance.</summary>
-    private static (double Fd, double H, double Tolerance) BiasCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
+    internal static (double Fd, double H, double Tolerance) BiasCentralDifference(ImplementationUnderTest impl, LayerCase<T> c)
     {
         double m3 = Accuracy.SoftmaxThirdDerivative(c.DB, c.YD.Sum());
         double h = FiniteDifference.ExactStep<T>(c.BD, c.DB,
@@ -225,7 +197,7 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
     }
 
     /// <summary>x(ŷ − y)ᵀ from the exact logit gradient, in float64.</summary>
-    private static double[] ExactWeightGradient(LayerCase<T> c)
+    internal static double[] ExactWeightGradient(LayerCase<T> c)
     {
         var g = LinearAccuracy.ExactLogitGradient(c.XD, c.WD, c.BD, c.YD);
         var w = new double[c.M * c.N];
@@ -237,8 +209,5 @@ public abstract class LinearLayerProperties<T>(ITestOutputHelper output, params 
 
     private static double Sq(double v) => v * v;
 
-    private static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
+    internal static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
 }
-
-public sealed class LinearLayerPropertiesDouble(ITestOutputHelper output) : LinearLayerProperties<double>(output, BuiltIn.For<double>());
-public sealed class LinearLayerPropertiesFloat(ITestOutputHelper output) : LinearLayerProperties<float>(output, BuiltIn.For<float>());

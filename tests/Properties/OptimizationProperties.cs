@@ -631,6 +631,3 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
 
     private static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
 }
-
-public sealed class OptimizationPropertiesDouble(ITestOutputHelper output) : OptimizationProperties<double>(output, BuiltIn.For<double>());
-public sealed class OptimizationPropertiesFloat(ITestOutputHelper output) : OptimizationProperties<float>(output, BuiltIn.For<float>());

@@ -113,29 +113,6 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
                 tolerance + bound + Accuracy.Gamma(gw.Length + gb.Length, Fp<double>.U) * abs);
         });
 
-    /// <summary>
-    /// Three routes to ∂L/∂W and ∂L/∂b of the sequence loss with λ · ½‖W‖² agree: autograd (libtorch,
-    /// float64), the identities (1/T)Σₜ e_{x_{t−1}}(ŷₜ − e_{xₜ})ᵀ + λW and (1/T)Σₜ(ŷₜ − e_{xₜ}), and central
-    /// differences of the implementation's own loss; and the implementation's gradients agree with autograd's.
-    /// </summary>
-    [ForEachImplementation, Spec("SEQ-GRAD", "SEQ-L2", "ACC-FD"), Requires(typeof(ISequenceLoss<>))]
-    public void Autograd_the_identities_and_central_differences_agree_on_the_sequence_gradients(string implementation) =>
-        Check(implementation, SequenceCases<T>.Sequences, (impl, c) =>
-        {
-            var (aw, ab) = AutogradOracle.SequenceGradients(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
-            var (ew, eb) = SequenceAccuracy.ExactGradients(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
-            var (bw64, bb64) = SequenceAccuracy.Gradients<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
-            var (fd, h, tolerance) = CentralDifference(impl, c);
-            var (ad, adAbs, adBound) = FiniteDifference.Directional([.. aw, .. ab], [.. c.DW, .. c.DB], [.. bw64, .. bb64], [.. ew, .. eb]);
-            var (_, gw, gb) = Run(impl, c);
-            var (bw, bb) = GradientBounds(c);   // the implementation's bound plus float64's
-            return Verdict.AllWithin("autograd ∂L/∂W vs (1/T)Σₜ e_{x_{t−1}}(ŷₜ − e_{xₜ})ᵀ + λW", aw, ew, Add(bw64, bw64))   // both in float64
-                 & Verdict.AllWithin("autograd ∂L/∂b vs (1/T)Σₜ(ŷₜ − e_{xₜ})", ab, eb, Add(bb64, bb64)).For("SEQ-GRAD")
-                 & Verdict.Within($"(L(θ + hD) − L(θ − hD))/2h vs ⟨autograd ∇L, D⟩ (h = {Show.Number(h)}, λ = {Show.Number(c.LambdaD)})", fd, ad,
-                       tolerance + adBound + Accuracy.Gamma(aw.Length + ab.Length, Fp<double>.U) * adAbs)
-                 & Verdict.AllWithin("∂L/∂W vs autograd", gw, aw, bw)
-                 & Verdict.AllWithin("∂L/∂b vs autograd", gb, ab, bb).For("SEQ-GRAD");   // λ·½‖W‖² adds nothing to ∂L/∂b
-        });
 
     [ForEachImplementation, Spec("SEQ-L2"), Requires(typeof(ISequenceLoss<>))]
     public void L2_adds_lambda_W_to_the_weight_gradient_and_nothing_to_the_bias_gradient(string implementation) =>
@@ -225,7 +202,7 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
 
     // ---- helpers ----
 
-    private static (double Loss, double[] WeightGradient, double[] BiasGradient) Run(ImplementationUnderTest impl, SequenceCase<T> c, T[]? bias = null)
+    internal static (double Loss, double[] WeightGradient, double[] BiasGradient) Run(ImplementationUnderTest impl, SequenceCase<T> c, T[]? bias = null)
     {
         var gw = new T[c.V * c.V];
         var gb = new T[c.V];
@@ -234,7 +211,7 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
     }
 
     /// <summary>(L(θ + hD) − L(θ − hD))/2h of the implementation's loss at exact points (θ = (W, b)), h, and its <c>ACC-FD</c> tolerance.</summary>
-    private static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, SequenceCase<T> c)
+    internal static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, SequenceCase<T> c)
     {
         int vv = c.V * c.V;
         double[] point = [.. c.WD, .. c.BD], direction = [.. c.DW, .. c.DB];
@@ -262,7 +239,7 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
     private static double LossBound(SequenceCase<T> c) =>
         SequenceAccuracy.Loss<T>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD) + SequenceAccuracy.Loss<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
 
-    private static (double[] Weights, double[] Bias) GradientBounds(SequenceCase<T> c)
+    internal static (double[] Weights, double[] Bias) GradientBounds(SequenceCase<T> c)
     {
         var (w, b) = SequenceAccuracy.Gradients<T>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
         var (wd, bd) = SequenceAccuracy.Gradients<double>(c.Tokens, c.V, c.WD, c.BD, c.LambdaD);
@@ -335,8 +312,5 @@ public abstract class SequenceLossProperties<T>(ITestOutputHelper output, params
         return (expected, slack + Accuracy.Gamma((1 << m) + m + 3, Fp<double>.U) * magnitude);
     }
 
-    private static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
+    internal static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
 }
-
-public sealed class SequenceLossPropertiesDouble(ITestOutputHelper output) : SequenceLossProperties<double>(output, BuiltIn.For<double>());
-public sealed class SequenceLossPropertiesFloat(ITestOutputHelper output) : SequenceLossProperties<float>(output, BuiltIn.For<float>());

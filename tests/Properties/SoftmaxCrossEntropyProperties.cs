@@ -101,25 +101,6 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
                 tolerance + gdBound + Accuracy.Gamma(c.N, Fp<double>.U) * gdAbs);
         });
 
-    /// <summary>
-    /// Three routes to ∂L/∂z agree: autograd (libtorch, float64), the identity (Σy)ŷ − y, and central
-    /// differences of the implementation's own loss; and the implementation's gradient agrees with autograd.
-    /// </summary>
-    [ForEachImplementation, Spec("GRAD-LOGITS", "ACC-FD"), Requires(typeof(ISoftmaxCrossEntropy<>))]
-    public void Autograd_the_identity_and_central_differences_agree_on_the_logit_gradient(string implementation) =>
-        Check(implementation, GradientCases<T>.Normalised, (impl, c) =>
-        {
-            var autograd = AutogradOracle.LogitGradient(c.YD, c.ZD);
-            var exact = Accuracy.LogitGradientExact(c.YD, c.ZD);
-            var b64 = Accuracy.LogitGradient<double>(c.YD, c.ZD);
-            var (fd, h, tolerance) = CentralDifference(impl, c);
-            var (ad, adAbs, adBound) = FiniteDifference.Directional(autograd, c.D, b64, exact);
-            var g = LogitGradientOf(impl, c.Y, c.Z);
-            return Verdict.AllWithin("autograd vs (Σy)ŷ − y", autograd, exact, Scale(b64, 2)).For("GRAD-LOGITS")   // both evaluated in float64
-                 & Verdict.Within($"(L(z + hd) − L(z − hd))/2h vs autograd·d (h = {Show.Number(h)})", fd, ad,
-                       tolerance + adBound + Accuracy.Gamma(c.N, Fp<double>.U) * adAbs)
-                 & Verdict.AllWithin("∂L/∂z vs autograd", g, autograd, Add(Accuracy.LogitGradient<T>(c.YD, c.ZD), b64)).For("GRAD-LOGITS");
-        });
 
     [ForEachImplementation, Spec("GRAD-GENERAL"), Requires(typeof(ISoftmaxCrossEntropy<>))]
     public void Logit_gradient_for_any_nonnegative_weights_is_mass_times_probabilities_minus_weights(string implementation) =>
@@ -287,7 +268,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
     // ---- helpers ----
 
     /// <summary>(L(z + hd) − L(z − hd))/2h of the implementation's loss at exact points, the step h, and its <c>ACC-FD</c> tolerance.</summary>
-    private static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, TargetDirectionCase<T> c)
+    internal static (double Fd, double H, double Tolerance) CentralDifference(ImplementationUnderTest impl, TargetDirectionCase<T> c)
     {
         var sce = impl.As<ISoftmaxCrossEntropy<T>>();
         double m3 = Accuracy.SoftmaxThirdDerivative(c.D, c.Mass);
@@ -300,7 +281,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
         return (fd, h, FiniteDifference.Tolerance(h, eps, m3));
     }
 
-    private static double[] LogitGradientOf(ImplementationUnderTest impl, T[] y, T[] z)
+    internal static double[] LogitGradientOf(ImplementationUnderTest impl, T[] y, T[] z)
     {
         var g = new T[z.Length];
         impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(y, z, g);
@@ -335,10 +316,7 @@ public abstract class SoftmaxCrossEntropyProperties<T>(ITestOutputHelper output,
         return (loss * scale, g);
     }
 
-    private static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
+    internal static double[] Add(double[] a, double[] b) => a.Zip(b, (x, y) => x + y).ToArray();
 
-    private static double[] Scale(double[] a, double f) => a.Select(x => x * f).ToArray();
+    internal static double[] Scale(double[] a, double f) => a.Select(x => x * f).ToArray();
 }
-
-public sealed class SoftmaxCrossEntropyPropertiesDouble(ITestOutputHelper output) : SoftmaxCrossEntropyProperties<double>(output, BuiltIn.For<double>());
-public sealed class SoftmaxCrossEntropyPropertiesFloat(ITestOutputHelper output) : SoftmaxCrossEntropyProperties<float>(output, BuiltIn.For<float>());

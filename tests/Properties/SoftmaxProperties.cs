@@ -269,6 +269,3 @@ public abstract class SoftmaxProperties<T>(ITestOutputHelper output, params obje
 
     private static double[] Scale(double[] a, double f) => a.Select(x => x * f).ToArray();
 }
-
-public sealed class SoftmaxPropertiesDouble(ITestOutputHelper output) : SoftmaxProperties<double>(output, BuiltIn.For<double>());
-public sealed class SoftmaxPropertiesFloat(ITestOutputHelper output) : SoftmaxProperties<float>(output, BuiltIn.For<float>());

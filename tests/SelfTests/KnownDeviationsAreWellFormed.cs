@@ -20,7 +20,7 @@ public sealed partial class KnownDeviationsAreWellFormed(ITestOutputHelper outpu
     [Fact]
     public void Every_entry_names_a_suite_test()
     {
-        var tests = (from assembly in SuiteTests.Assemblies
+        var tests = (from assembly in SuiteTests.Assemblies.Append(SuiteTests.Packaged)
                      from type in assembly.GetTypes()
                      from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
                      where method.GetCustomAttribute<ForEachImplementationAttribute>(inherit: true) is not null

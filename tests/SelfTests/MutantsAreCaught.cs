@@ -87,9 +87,12 @@ internal sealed record SuiteTest(Type Suite, MethodInfo Method, IReadOnlyList<st
 
 internal static class SuiteTests
 {
-    /// <summary>The assemblies whose suites the self-tests examine.</summary>
+    /// <summary>The assemblies whose concrete suite classes (on the built-in implementations) the self-tests examine.</summary>
     public static IReadOnlyList<Assembly> Assemblies { get; } =
-        [typeof(LossConformance.Properties.BuiltIn).Assembly, typeof(LossConformance.Conformance.BuiltIn).Assembly];
+        [typeof(LossConformance.Properties.BuiltIn).Assembly, typeof(LossConformance.Conformance.BuiltIn).Assembly, typeof(LossConformance.Autograd.BuiltIn).Assembly];
+
+    /// <summary>The assembly of the abstract suites (src/Suites, compiled from tests/Properties and tests/Conformance), where their test methods are declared.</summary>
+    public static Assembly Packaged { get; } = typeof(LossConformance.Properties.EntropyProperties<>).Assembly;
 
     public static IEnumerable<SuiteTest> All() =>
         from asm in Assemblies

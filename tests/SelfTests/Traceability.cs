@@ -206,7 +206,7 @@ internal sealed record Citation(string Id, MethodInfo Method, bool OnTest)
 /// <summary>[Spec] citations in the suite assemblies (Properties, Conformance) and in this one.</summary>
 internal static class Citations
 {
-    public static IReadOnlyList<Assembly> Assemblies { get; } = [.. SuiteTests.Assemblies, typeof(Citations).Assembly];
+    public static IReadOnlyList<Assembly> Assemblies { get; } = [.. SuiteTests.Assemblies, SuiteTests.Packaged, typeof(Citations).Assembly];
 
     /// <summary>Every [Spec] on any method, test or not.</summary>
     public static IEnumerable<Citation> All() =>

@@ -142,9 +142,3 @@ public abstract class KnownAnswerConformance<T> : Suite<T> where T : unmanaged, 
         Output.WriteLine($"all {rows.Count} known answers of {operation}.csv hold ({Fp<T>.Name})");
     }
 }
-
-/// <summary>Known answers for the built-in float64 implementations (the reference) and float64 drop-ins.</summary>
-public sealed class KnownAnswerConformanceDouble(ITestOutputHelper output) : KnownAnswerConformance<double>(output, BuiltIn.For<double>());
-
-/// <summary>Known answers on the float-exact rows for float32 built-ins and drop-ins.</summary>
-public sealed class KnownAnswerConformanceFloat(ITestOutputHelper output) : KnownAnswerConformance<float>(output, BuiltIn.For<float>());

@@ -1,22 +1,41 @@
 using LossConformance.Optimized.Torch;
+using LossConformance.Optimized.Torch.Native;
 
-namespace LossConformance.Properties;
+namespace LossConformance.Autograd;
 
 /// <summary>
 /// The third gradient oracle (beside the identity ŷ − y and central differences): gradients by
 /// libtorch's autograd, float64, on the CPU, whatever implementation is under test. It
 /// differentiates the loss graph (softmax, cross-entropy, the linear map, the L2 term), so it shares
 /// no formula with the identity and no truncation error with finite differences.
+/// <para>
+/// xunit runs test classes in parallel, and the oracle is called from the float and the double classes of
+/// three suites at once, while TorchSharp itself is under test on other threads. The calls are serialized
+/// (one oracle call at a time, <see cref="Gate"/>) and each runs with grad mode switched on for its own
+/// thread (libtorch's grad mode is thread-local and a thread-pool thread may come with it off), so that
+/// the oracle's answer is a function of its input alone (OracleIsDeterministic checks it under load).
+/// </para>
 /// </summary>
 internal static class AutogradOracle
 {
     private static readonly TorchImplementation Torch = new(TorchDeviceKind.Cpu);
+    private static readonly Lock Gate = new();
+
+    private static void Serialized(Action call)
+    {
+        TorchRuntime.EnsureLoaded();   // before the first torch call (src/Optimized/Torch/Native)
+        lock (Gate)
+        {
+            using var grad = TorchSharp.torch.enable_grad();
+            call();
+        }
+    }
 
     /// <summary>∂L/∂z of L = −Σ yᵢ ln softmax(z)ᵢ.</summary>
     public static double[] LogitGradient(double[] y, double[] z)
     {
         var g = new double[z.Length];
-        ((ISoftmaxCrossEntropy<double>)Torch).CrossEntropyLogitGradient(y, z, g);
+        Serialized(() => ((ISoftmaxCrossEntropy<double>)Torch).CrossEntropyLogitGradient(y, z, g));
         return g;
     }
 
@@ -25,7 +44,7 @@ internal static class AutogradOracle
     {
         var gw = new double[w.Length];
         var gb = new double[b.Length];
-        ((ILinearLayer<double>)Torch).LossAndGradients(x, w, b, y, gw, gb);
+        Serialized(() => ((ILinearLayer<double>)Torch).LossAndGradients(x, w, b, y, gw, gb));
         return (gw, gb);
     }
 
@@ -34,7 +53,7 @@ internal static class AutogradOracle
     {
         var gw = new double[w.Length];
         var gb = new double[b.Length];
-        ((ISequenceLoss<double>)Torch).LossAndGradients(tokens, v, w, b, lambda, gw, gb);
+        Serialized(() => ((ISequenceLoss<double>)Torch).LossAndGradients(tokens, v, w, b, lambda, gw, gb));
         return (gw, gb);
     }
 }
