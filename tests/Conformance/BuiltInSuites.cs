@@ -35,3 +35,13 @@ public sealed class SoftmaxConformanceDouble(ITestOutputHelper output) : Softmax
 public sealed class SoftmaxConformanceFloat(ITestOutputHelper output) : SoftmaxConformance<float>(output, BuiltIn.For<float>());
 public sealed class SoftmaxCrossEntropyConformanceDouble(ITestOutputHelper output) : SoftmaxCrossEntropyConformance<double>(output, BuiltIn.For<double>());
 public sealed class SoftmaxCrossEntropyConformanceFloat(ITestOutputHelper output) : SoftmaxCrossEntropyConformance<float>(output, BuiltIn.For<float>());
+public sealed class InputUnchangedConformanceDouble(ITestOutputHelper output) : InputUnchangedConformance<double>(output, BuiltIn.For<double>());
+public sealed class InputUnchangedConformanceFloat(ITestOutputHelper output) : InputUnchangedConformance<float>(output, BuiltIn.For<float>());
+public sealed class LossOptionsBadInputConformanceDouble(ITestOutputHelper output) : LossOptionsBadInputConformance<double>(output, BuiltIn.For<double>());
+public sealed class LossOptionsBadInputConformanceFloat(ITestOutputHelper output) : LossOptionsBadInputConformance<float>(output, BuiltIn.For<float>());
+public sealed class LossOptionsConformanceDouble(ITestOutputHelper output) : LossOptionsConformance<double>(output, BuiltIn.For<double>());
+public sealed class LossOptionsConformanceFloat(ITestOutputHelper output) : LossOptionsConformance<float>(output, BuiltIn.For<float>());
+public sealed class ScaleConformanceDouble(ITestOutputHelper output) : ScaleConformance<double>(output, BuiltIn.For<double>());
+public sealed class ScaleConformanceFloat(ITestOutputHelper output) : ScaleConformance<float>(output, BuiltIn.For<float>());
+public sealed class StrictAccuracyConformanceDouble(ITestOutputHelper output) : StrictAccuracyConformance<double>(output, BuiltIn.For<double>());
+public sealed class StrictAccuracyConformanceFloat(ITestOutputHelper output) : StrictAccuracyConformance<float>(output, BuiltIn.For<float>());

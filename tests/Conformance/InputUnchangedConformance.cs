@@ -135,6 +135,3 @@ public abstract class InputUnchangedConformance<T>(ITestOutputHelper output, par
         return p;
     }
 }
-
-public sealed class InputUnchangedConformanceDouble(ITestOutputHelper output) : InputUnchangedConformance<double>(output, BuiltIn.For<double>());
-public sealed class InputUnchangedConformanceFloat(ITestOutputHelper output) : InputUnchangedConformance<float>(output, BuiltIn.For<float>());

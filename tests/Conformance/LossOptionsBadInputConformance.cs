@@ -115,6 +115,3 @@ public abstract class LossOptionsBadInputConformance<T>(ITestOutputHelper output
         return Verdict.That(outputs.All(o => o.All(T.IsFinite)), $"{call}: accepted, outputs finite");
     }
 }
-
-public sealed class LossOptionsBadInputConformanceDouble(ITestOutputHelper output) : LossOptionsBadInputConformance<double>(output, BuiltIn.For<double>());
-public sealed class LossOptionsBadInputConformanceFloat(ITestOutputHelper output) : LossOptionsBadInputConformance<float>(output, BuiltIn.For<float>());

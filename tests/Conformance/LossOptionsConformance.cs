@@ -118,6 +118,3 @@ public abstract class LossOptionsConformance<T>(ITestOutputHelper output, params
             });
     }
 }
-
-public sealed class LossOptionsConformanceDouble(ITestOutputHelper output) : LossOptionsConformance<double>(output, BuiltIn.For<double>());
-public sealed class LossOptionsConformanceFloat(ITestOutputHelper output) : LossOptionsConformance<float>(output, BuiltIn.For<float>());

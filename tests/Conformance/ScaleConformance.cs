@@ -151,6 +151,3 @@ public abstract class ScaleConformance<T>(ITestOutputHelper output, params objec
              & Agreement.Vector<T>("∂L/∂logits (row-major)", Fp<T>.ToDouble(g), expectedGradient, bound);
     }
 }
-
-public sealed class ScaleConformanceDouble(ITestOutputHelper output) : ScaleConformance<double>(output, BuiltIn.For<double>());
-public sealed class ScaleConformanceFloat(ITestOutputHelper output) : ScaleConformance<float>(output, BuiltIn.For<float>());

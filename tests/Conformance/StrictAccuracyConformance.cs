@@ -185,6 +185,3 @@ public abstract class StrictAccuracyConformance<T>(ITestOutputHelper output, par
           & Verdict.AtLeast("H(p)", Fp<T>.ToDouble(impl.As<IEntropy<T>>().Entropy(c.P)), 0));
     }
 }
-
-public sealed class StrictAccuracyConformanceDouble(ITestOutputHelper output) : StrictAccuracyConformance<double>(output, BuiltIn.For<double>());
-public sealed class StrictAccuracyConformanceFloat(ITestOutputHelper output) : StrictAccuracyConformance<float>(output, BuiltIn.For<float>());

@@ -23,3 +23,5 @@ public sealed class SoftmaxCrossEntropyPropertiesDouble(ITestOutputHelper output
 public sealed class SoftmaxCrossEntropyPropertiesFloat(ITestOutputHelper output) : SoftmaxCrossEntropyProperties<float>(output, BuiltIn.For<float>());
 public sealed class SoftmaxPropertiesDouble(ITestOutputHelper output) : SoftmaxProperties<double>(output, BuiltIn.For<double>());
 public sealed class SoftmaxPropertiesFloat(ITestOutputHelper output) : SoftmaxProperties<float>(output, BuiltIn.For<float>());
+public sealed class LossOptionsPropertiesDouble(ITestOutputHelper output) : LossOptionsProperties<double>(output, BuiltIn.For<double>());
+public sealed class LossOptionsPropertiesFloat(ITestOutputHelper output) : LossOptionsProperties<float>(output, BuiltIn.For<float>());

@@ -381,6 +381,3 @@ public abstract class LossOptionsProperties<T>(ITestOutputHelper output, params 
 
     private static double[] Scale(double[] a, double f) => a.Select(x => x * f).ToArray();
 }
-
-public sealed class LossOptionsPropertiesDouble(ITestOutputHelper output) : LossOptionsProperties<double>(output, BuiltIn.For<double>());
-public sealed class LossOptionsPropertiesFloat(ITestOutputHelper output) : LossOptionsProperties<float>(output, BuiltIn.For<float>());
