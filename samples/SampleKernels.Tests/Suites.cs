@@ -31,6 +31,11 @@ public sealed class SampleSoftmaxConformanceFloat(ITestOutputHelper o) : Softmax
 public sealed class SampleSoftmaxCrossEntropyConformanceFloat(ITestOutputHelper o) : SoftmaxCrossEntropyConformance<float>(o, new SampleKernels());
 public sealed class SampleSoftmaxCrossEntropyPropertiesFloat(ITestOutputHelper o) : SoftmaxCrossEntropyProperties<float>(o, new SampleKernels());
 public sealed class SampleSoftmaxPropertiesFloat(ITestOutputHelper o) : SoftmaxProperties<float>(o, new SampleKernels());
+public sealed class SampleInputUnchangedConformanceFloat(ITestOutputHelper o) : InputUnchangedConformance<float>(o, new SampleKernels());
+public sealed class SampleLossOptionsBadInputConformanceFloat(ITestOutputHelper o) : LossOptionsBadInputConformance<float>(o, new SampleKernels());
+public sealed class SampleLossOptionsConformanceFloat(ITestOutputHelper o) : LossOptionsConformance<float>(o, new SampleKernels());
+public sealed class SampleLossOptionsPropertiesFloat(ITestOutputHelper o) : LossOptionsProperties<float>(o, new SampleKernels());
+public sealed class SampleScaleConformanceFloat(ITestOutputHelper o) : ScaleConformance<float>(o, new SampleKernels());
 
 // ---- double ----
 public sealed class SampleAccuracyConformanceDouble(ITestOutputHelper o) : AccuracyConformance<double>(o, new SampleKernels());
@@ -56,6 +61,11 @@ public sealed class SampleSoftmaxConformanceDouble(ITestOutputHelper o) : Softma
 public sealed class SampleSoftmaxCrossEntropyConformanceDouble(ITestOutputHelper o) : SoftmaxCrossEntropyConformance<double>(o, new SampleKernels());
 public sealed class SampleSoftmaxCrossEntropyPropertiesDouble(ITestOutputHelper o) : SoftmaxCrossEntropyProperties<double>(o, new SampleKernels());
 public sealed class SampleSoftmaxPropertiesDouble(ITestOutputHelper o) : SoftmaxProperties<double>(o, new SampleKernels());
+public sealed class SampleInputUnchangedConformanceDouble(ITestOutputHelper o) : InputUnchangedConformance<double>(o, new SampleKernels());
+public sealed class SampleLossOptionsBadInputConformanceDouble(ITestOutputHelper o) : LossOptionsBadInputConformance<double>(o, new SampleKernels());
+public sealed class SampleLossOptionsConformanceDouble(ITestOutputHelper o) : LossOptionsConformance<double>(o, new SampleKernels());
+public sealed class SampleLossOptionsPropertiesDouble(ITestOutputHelper o) : LossOptionsProperties<double>(o, new SampleKernels());
+public sealed class SampleScaleConformanceDouble(ITestOutputHelper o) : ScaleConformance<double>(o, new SampleKernels());
 public sealed class SampleOptimizationConformanceFloat(ITestOutputHelper o) : OptimizationConformance<float>(o, new SampleKernels());
 public sealed class SampleOptimizationPropertiesFloat(ITestOutputHelper o) : OptimizationProperties<float>(o, new SampleKernels());
 public sealed class SampleOptimizationConformanceDouble(ITestOutputHelper o) : OptimizationConformance<double>(o, new SampleKernels());

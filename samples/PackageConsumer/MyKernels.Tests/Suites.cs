@@ -30,3 +30,9 @@ public sealed class MySoftmaxCrossEntropyPropertiesDouble(ITestOutputHelper o) :
 public sealed class MySoftmaxPropertiesDouble(ITestOutputHelper o) : SoftmaxProperties<double>(o, new MyKernels());
 public sealed class MyOptimizationConformanceDouble(ITestOutputHelper o) : OptimizationConformance<double>(o, new MyKernels());
 public sealed class MyOptimizationPropertiesDouble(ITestOutputHelper o) : OptimizationProperties<double>(o, new MyKernels());
+public sealed class MyInputUnchangedConformanceDouble(ITestOutputHelper o) : InputUnchangedConformance<double>(o, new MyKernels());
+public sealed class MyLossOptionsBadInputConformanceDouble(ITestOutputHelper o) : LossOptionsBadInputConformance<double>(o, new MyKernels());
+public sealed class MyLossOptionsConformanceDouble(ITestOutputHelper o) : LossOptionsConformance<double>(o, new MyKernels());
+public sealed class MyLossOptionsPropertiesDouble(ITestOutputHelper o) : LossOptionsProperties<double>(o, new MyKernels());
+public sealed class MyScaleConformanceDouble(ITestOutputHelper o) : ScaleConformance<double>(o, new MyKernels());
+public sealed class MyStrictAccuracyConformanceDouble(ITestOutputHelper o) : StrictAccuracyConformance<double>(o, new MyKernels());
