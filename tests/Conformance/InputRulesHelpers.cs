@@ -81,6 +81,8 @@ public sealed class InputRulesHelpers
         Rejects(() => InputRules.SequenceLoss<double>([0], 2, vw, vb, 0, new double[4], new double[2]), "tokens", "T ≥ 1");
         Rejects(() => InputRules.SequenceLoss<double>([0, 0], 0, [], [], 0, [], []), "vocabulary", "INPUT-EMPTY");
         Rejects(() => InputRules.SequenceLoss<double>([0, 1], 2, vw, vb, -1, new double[4], new double[2]), "lambda", "negative");
+        Rejects(() => InputRules.SequenceLoss<double>([0, 1], 2, [0, double.NaN, 0, 0], vb, 0, new double[4], new double[2]), "weights", "INPUT-NAN");
+        Rejects(() => InputRules.SequenceLoss<double>([0, 1], 2, vw, [0, double.PositiveInfinity], 0, new double[4], new double[2]), "bias", "INPUT-NAN");
         InputRules.SequenceLoss<double>([0, 1], 2, vw, vb, 0, new double[4], new double[2]);
     }
 
