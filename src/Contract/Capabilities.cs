@@ -223,3 +223,19 @@ public sealed record KnownDeviation(string Clause, string Test, Type? ElementTyp
 /// ("does not implement IStrictAccuracy") and the report shows the tier as not claimed.
 /// </summary>
 public interface IStrictAccuracy;
+
+// ---- Concurrency (spec/kernels.md, KERNEL-CONCURRENT) ----
+
+/// <summary>
+/// Optional, declared by an implementation whose calls must not overlap: one instance cannot be called from
+/// several threads at once. Without it, an implementation promises that calls made at the same time from any
+/// number of threads, on different inputs or on the same input, return what the same calls return one after
+/// another, bit for bit, and throw nothing they would not throw alone (spec/kernels.md, <c>KERNEL-CONCURRENT</c>);
+/// with it, the suites skip the concurrency tests and give this reason. An implementation that serializes its
+/// calls itself (a lock around a device or a child process) is thread-safe and does not declare it.
+/// </summary>
+public interface INotThreadSafe
+{
+    /// <summary>Why concurrent calls are not supported, e.g. "one scratch buffer per instance, unsynchronised".</summary>
+    string NotThreadSafeReason { get; }
+}

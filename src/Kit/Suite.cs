@@ -338,11 +338,13 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         var seed = failed.Item5;
         string observation;
         IReadOnlyList<string> failing = clauses;
+        bool heldAgain = false;
         try
         {
             var verdict = law(impl, shrunk);
             observation = verdict.Observation;
             failing = FailingClauses(verdict, clauses);
+            heldAgain = verdict.Holds;
         }
         catch (InputModifiedException e)
         {
@@ -352,6 +354,24 @@ public abstract class Suite<T> : ISuite, IDisposable where T : unmanaged, IFloat
         catch (Exception e) { observation = $"threw {e.GetType().Name}: {e.Message}"; }
 
         string replay = ReplayCommand(test, (seed.Seed, seed.Gamma), impl);
+        if (heldAgain)
+        {
+            // FsCheck saw this input fail, and the same input holds now: printing it as a counterexample would
+            // send the reader after an input that does not fail. What failed is determinism.
+            string firstTime = data.Labels.Count > 0 ? string.Join("; ", data.Labels) : "(the evaluation gave no observation)";
+            var repeat = new StringBuilder()
+                .AppendLine($"{string.Join(", ", failing)}: {impl.Name} ({Fp<T>.Name}), n = {shrunk.N}: this input passed when evaluated again: "
+                            + "the implementation or the oracle is not deterministic.")
+                .AppendLine($"  During the run (failing case {data.NumberOfTests}, {data.NumberOfShrinks} shrinks): {firstTime}")
+                .AppendLine($"  Evaluated again on the same input: {observation}")
+                .AppendLine("Input (not a counterexample: it holds when evaluated alone):")
+                .AppendLine(Indent(shrunk.Describe()))
+                .AppendLine("Replay this run (it may pass: a failure that does not repeat on its input depends on timing, state or the order of calls):")
+                .AppendLine($"  {replay}");
+            record?.Fail(failing.Count == 1 ? failing[0] : null, repeat.ToString(), shrunk.Describe(),
+                         data.NumberOfShrinks > 0 ? original.Describe() : null, replay);
+            return new SpecViolationException(failing, impl.Name, repeat.ToString());
+        }
         var text = new StringBuilder()
             .AppendLine($"{string.Join(", ", failing)} violated by {impl.Name} ({Fp<T>.Name}), n = {shrunk.N}:")
             .AppendLine($"  {observation}")
