@@ -36,6 +36,7 @@ public sealed class SampleLossOptionsBadInputConformanceFloat(ITestOutputHelper 
 public sealed class SampleLossOptionsConformanceFloat(ITestOutputHelper o) : LossOptionsConformance<float>(o, new SampleKernels());
 public sealed class SampleLossOptionsPropertiesFloat(ITestOutputHelper o) : LossOptionsProperties<float>(o, new SampleKernels());
 public sealed class SampleScaleConformanceFloat(ITestOutputHelper o) : ScaleConformance<float>(o, new SampleKernels());
+public sealed class SampleConcurrencyConformanceFloat(ITestOutputHelper o) : ConcurrencyConformance<float>(o, new SampleKernels());
 
 // ---- double ----
 public sealed class SampleAccuracyConformanceDouble(ITestOutputHelper o) : AccuracyConformance<double>(o, new SampleKernels());
@@ -66,6 +67,7 @@ public sealed class SampleLossOptionsBadInputConformanceDouble(ITestOutputHelper
 public sealed class SampleLossOptionsConformanceDouble(ITestOutputHelper o) : LossOptionsConformance<double>(o, new SampleKernels());
 public sealed class SampleLossOptionsPropertiesDouble(ITestOutputHelper o) : LossOptionsProperties<double>(o, new SampleKernels());
 public sealed class SampleScaleConformanceDouble(ITestOutputHelper o) : ScaleConformance<double>(o, new SampleKernels());
+public sealed class SampleConcurrencyConformanceDouble(ITestOutputHelper o) : ConcurrencyConformance<double>(o, new SampleKernels());
 public sealed class SampleOptimizationConformanceFloat(ITestOutputHelper o) : OptimizationConformance<float>(o, new SampleKernels());
 public sealed class SampleOptimizationPropertiesFloat(ITestOutputHelper o) : OptimizationProperties<float>(o, new SampleKernels());
 public sealed class SampleOptimizationConformanceDouble(ITestOutputHelper o) : OptimizationConformance<double>(o, new SampleKernels());

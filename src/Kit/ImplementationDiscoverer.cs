@@ -34,6 +34,7 @@ public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink)
         }
 
         bool reportedOnce = ImplementationsNotRunHere.IsSubclassedIn(suiteType.Assembly);
+        var optIn = method.GetCustomAttribute<RunsOnlyWithAttribute>();
         var cases = new List<IXunitTestCase>();
         foreach (var impl in suite.Implementations)
         {
@@ -44,6 +45,7 @@ public sealed class ImplementationDiscoverer(IMessageSink diagnosticMessageSink)
             if (notHere is not null && reportedOnce) continue;
             string? skip = notHere is not null ? $"{impl.Name} does not run here: {notHere}"
                 : missing.Count > 0 ? $"{impl.Name} does not implement {string.Join(", ", missing.Select(Capabilities.Describe))}"
+                : optIn is { IsSet: false } ? optIn.SkipReason
                 : null;
             cases.Add(skip is null
                 ? new ImplementationTestCase(diagnosticMessageSink, display, displayOptions, testMethod, args)

@@ -22,3 +22,16 @@ public sealed class RequiresAttribute(params Type[] capabilities) : Attribute
 {
     public IReadOnlyList<Type> Capabilities { get; } = capabilities;
 }
+
+/// <summary>
+/// A test too heavy for every run (several GiB, minutes): its cases are reported as skipped, with
+/// <paramref name="why"/> and the variable that runs them, unless the environment variable is set to 1.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RunsOnlyWithAttribute(string variable, string why) : Attribute
+{
+    public string Variable { get; } = variable;
+    public string Why { get; } = why;
+    public bool IsSet => Environment.GetEnvironmentVariable(Variable) == "1";
+    public string SkipReason => $"not run by default: {Why}; set {Variable}=1 to run it";
+}

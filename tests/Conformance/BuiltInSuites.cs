@@ -45,3 +45,5 @@ public sealed class ScaleConformanceDouble(ITestOutputHelper output) : ScaleConf
 public sealed class ScaleConformanceFloat(ITestOutputHelper output) : ScaleConformance<float>(output, BuiltIn.For<float>());
 public sealed class StrictAccuracyConformanceDouble(ITestOutputHelper output) : StrictAccuracyConformance<double>(output, BuiltIn.For<double>());
 public sealed class StrictAccuracyConformanceFloat(ITestOutputHelper output) : StrictAccuracyConformance<float>(output, BuiltIn.For<float>());
+public sealed class ConcurrencyConformanceDouble(ITestOutputHelper output) : ConcurrencyConformance<double>(output, BuiltIn.For<double>());
+public sealed class ConcurrencyConformanceFloat(ITestOutputHelper output) : ConcurrencyConformance<float>(output, BuiltIn.For<float>());

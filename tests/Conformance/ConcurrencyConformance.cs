@@ -140,6 +140,3 @@ public abstract class ConcurrencyConformance<T>(ITestOutputHelper output, params
 
     private static string Abbreviate(string s) => s.Length <= 400 ? s : s[..400] + " …";
 }
-
-public sealed class ConcurrencyConformanceDouble(ITestOutputHelper output) : ConcurrencyConformance<double>(output, BuiltIn.For<double>());
-public sealed class ConcurrencyConformanceFloat(ITestOutputHelper output) : ConcurrencyConformance<float>(output, BuiltIn.For<float>());

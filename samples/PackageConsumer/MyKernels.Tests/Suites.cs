@@ -36,3 +36,4 @@ public sealed class MyLossOptionsConformanceDouble(ITestOutputHelper o) : LossOp
 public sealed class MyLossOptionsPropertiesDouble(ITestOutputHelper o) : LossOptionsProperties<double>(o, new MyKernels());
 public sealed class MyScaleConformanceDouble(ITestOutputHelper o) : ScaleConformance<double>(o, new MyKernels());
 public sealed class MyStrictAccuracyConformanceDouble(ITestOutputHelper o) : StrictAccuracyConformance<double>(o, new MyKernels());
+public sealed class MyConcurrencyConformanceDouble(ITestOutputHelper o) : ConcurrencyConformance<double>(o, new MyKernels());
