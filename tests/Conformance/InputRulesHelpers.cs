@@ -73,7 +73,7 @@ public sealed class InputRulesHelpers
         double[] x = [1, 2], w = [1, 0, 0, 1, 1, 1], b = [0, 0, 0], y = [0, 1, 0];
         Rejects(() => InputRules.ProbabilityGradient<double>([1, 0], [0, 1], new double[2]), "probabilities", "GRAD-PROB", "probabilities[0] = 0");
         Rejects(() => InputRules.BatchedCrossEntropy<double>([1, 2, 3], 2, [0], -100, LossReduction.Mean, new double[3]), "logits", "INPUT-LENGTH", "not a multiple");
-        Rejects(() => InputRules.BatchedCrossEntropy<double>([1, 2], 2, [0], -100, (LossReduction)2, new double[2]), "reduction", "Mean or Sum");
+        Rejects(() => InputRules.BatchedCrossEntropy<double>([1, 2], 2, [0], -100, (LossReduction)2, new double[2]), "reduction", "not a defined LossReduction");
         Rejects(() => InputRules.LinearLayer<double>(x, [1, 0, double.NaN, 1, 1, 1], b), "weights", "INPUT-NAN");
         Rejects(() => InputRules.LinearLayerLoss<double>(x, w, b, [0, -1, 1], new double[6], new double[3]), "target", "INPUT-PROB");
         InputRules.LinearLayerLoss<double>(x, w, b, y, new double[6], new double[3]);
