@@ -445,7 +445,7 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var rw = new double[c.M * c.N];
             var rb = new double[c.N];
-            double expected = Ref.LinearLayer.LossAndGradients(c.XD, c.WD, c.BD, c.YD, rw, rb);
+            double expected = LinearLayerConformance<T>.Reference(c, rw, rb);
             var mine = LinearAccuracy.Gradients<T>(c.XD, c.WD, c.BD, c.YD);
             var theirs = LinearAccuracy.Gradients<double>(c.XD, c.WD, c.BD, c.YD);
             return Agreement.Scalar<T>("L", r.Values[0], expected, LinearAccuracy.Loss<T>(c.XD, c.WD, c.BD, c.YD) + LinearAccuracy.Loss<double>(c.XD, c.WD, c.BD, c.YD))

@@ -65,7 +65,25 @@ public abstract class LinearLayerConformance<T>(ITestOutputHelper output, params
         double loss = Fp<T>.ToDouble(impl.As<ILinearLayer<T>>().LossAndGradients(c.X, c.W, c.B, c.Y, gw, gb));
         var rw = new double[c.M * c.N];
         var rb = new double[c.N];
-        double refLoss = Ref.LinearLayer.LossAndGradients(c.XD, c.WD, c.BD, c.YD, rw, rb);
+        double refLoss = Reference(c, rw, rb);
         return (loss, Fp<T>.ToDouble(gw), Fp<T>.ToDouble(gb), refLoss, rw, rb);
+    }
+
+    /// <summary>
+    /// The reference's loss and gradients (into rw, rb). The target must be a distribution (<c>LIN-SHAPE</c>); one
+    /// normalised only within T's τ(n) (a float 1/51 taken 51 times) is not one in double, so the reference gets
+    /// y/s (s = Σy) and its results are scaled by s: L, ∂L/∂W = x((Σy)ŷ − y)ᵀ and ∂L/∂b are linear in y, so this is
+    /// exact in exact arithmetic; the division and the product add at most 2u of double, relative, to each output.
+    /// That path is taken only for float inputs (a target valid in double is a double distribution by the same
+    /// rule), whose bounds are float's γ of the same quantities: 2⁻⁵² against 2⁻²⁴ and more.
+    /// </summary>
+    internal static double Reference(LayerCase<T> c, double[] rw, double[] rb)
+    {
+        if (Agreement.IsDoubleDistribution(c.YD)) return Ref.LinearLayer.LossAndGradients(c.XD, c.WD, c.BD, c.YD, rw, rb);
+        double s = Accuracy.Sum(c.YD);
+        double loss = s * Ref.LinearLayer.LossAndGradients(c.XD, c.WD, c.BD, Agreement.Scaled(c.YD, s), rw, rb);
+        for (int i = 0; i < rw.Length; i++) rw[i] *= s;
+        for (int j = 0; j < rb.Length; j++) rb[j] *= s;
+        return loss;
     }
 }
