@@ -59,8 +59,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>ŷᵢ = exp(zᵢ − m) / Σⱼ exp(zⱼ − m), m = max z.</summary>
     public static void Softmax(ReadOnlySpan<T> logits, Span<T> probabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(probabilities, logits.Length, nameof(probabilities));
+        InputRules.Softmax(logits, probabilities, nameof(probabilities));
         T m = Max(logits);
         T sum = T.Zero;
         for (int i = 0; i < logits.Length; i++)
@@ -75,8 +74,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>ln ŷᵢ = (zᵢ − m) − ln Σⱼ exp(zⱼ − m).</summary>
     public static void LogSoftmax(ReadOnlySpan<T> logits, Span<T> logProbabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<T>(logProbabilities, logits.Length, nameof(logProbabilities));
+        InputRules.Softmax(logits, logProbabilities, nameof(logProbabilities));
         T m = Max(logits);
         T lnSum = T.Log(SumExpShifted(logits, m));
         for (int i = 0; i < logits.Length; i++)
@@ -94,9 +92,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>L = −Σ yᵢ log-softmax(z)ᵢ, terms with yᵢ = 0 skipped.</summary>
     public static T CrossEntropyFromLogits(ReadOnlySpan<T> target, ReadOnlySpan<T> logits)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
+        InputRules.CrossEntropyFromLogits(target, logits);
         var logProbabilities = new T[logits.Length];
         LogSoftmax(logits, logProbabilities);
         T sum = T.Zero;
@@ -108,10 +104,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>∂L/∂z = (Σy) ŷ − y.</summary>
     public static void LogitGradient(ReadOnlySpan<T> target, ReadOnlySpan<T> logits, Span<T> gradient)
     {
-        InputRules.NonNegativeWeights(target, nameof(target));
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.SameLength(target, nameof(target), logits, nameof(logits));
-        InputRules.Length<T>(gradient, logits.Length, nameof(gradient));
+        InputRules.LogitGradient(target, logits, gradient);
         T mass = T.Zero;
         foreach (T y in target) mass += y;
         Softmax(logits, gradient);
@@ -177,8 +170,7 @@ internal static class Kernels<T> where T : IFloatingPointIeee754<T>
     /// <summary>z = Wᵀx + b, W row-major m × n.</summary>
     public static void LinearForward(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> logits)
     {
-        InputRules.LinearLayer(x, weights, bias);
-        InputRules.Length<T>(logits, bias.Length, nameof(logits));
+        InputRules.LinearForward(x, weights, bias, logits);
         LinearLogits(x, weights, bias).CopyTo(logits);
     }
 

@@ -19,8 +19,7 @@ public sealed class MyKernels : INamedImplementation, IEntropy<double>, ISoftmax
 
     public void Softmax(ReadOnlySpan<double> logits, Span<double> probabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<double>(probabilities, logits.Length, nameof(probabilities));
+        InputRules.Softmax(logits, probabilities, nameof(probabilities));
         double m = Max(logits), sum = 0;
         for (int i = 0; i < logits.Length; i++) sum += probabilities[i] = Math.Exp(logits[i] - m);
         for (int i = 0; i < logits.Length; i++) probabilities[i] /= sum;
@@ -29,8 +28,7 @@ public sealed class MyKernels : INamedImplementation, IEntropy<double>, ISoftmax
     /// <summary>ln ŷᵢ = (zᵢ − m) − ln Σⱼ exp(zⱼ − m): the shift first, then ℓ from it (ACC-XENT-LOGITS).</summary>
     public void LogSoftmax(ReadOnlySpan<double> logits, Span<double> logProbabilities)
     {
-        InputRules.Finite(logits, nameof(logits));
-        InputRules.Length<double>(logProbabilities, logits.Length, nameof(logProbabilities));
+        InputRules.Softmax(logits, logProbabilities, nameof(logProbabilities));
         double m = Max(logits), lnSum = Math.Log(SumExpShifted(logits, m));
         for (int i = 0; i < logits.Length; i++) logProbabilities[i] = (logits[i] - m) - lnSum;
     }
