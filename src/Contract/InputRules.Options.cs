@@ -48,10 +48,10 @@ public static partial class InputRules
     /// </summary>
     public static int BatchedCrossEntropyWithOptions<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets,
                                                         CrossEntropyOptions<T> options, LossReduction reduction,
-                                                        ReadOnlySpan<T> gradient) where T : IFloatingPointIeee754<T>
+                                                        ReadOnlySpan<T> gradient, bool allowInPlace = false) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(options);
-        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, reduction, gradient);
+        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, reduction, gradient, allowInPlace);
         LossOptions(options, classes);
         return rows;
     }

@@ -39,12 +39,27 @@ internal static class AutogradOracle
         return g;
     }
 
-    /// <summary>∂L/∂W and ∂L/∂b of L = −Σ yⱼ ln softmax(Wᵀx + b)ⱼ.</summary>
+    /// <summary>
+    /// ∂L/∂W and ∂L/∂b of L = −Σ yⱼ ln softmax(Wᵀx + b)ⱼ. The target must be a distribution in double; a float
+    /// target normalised only within float's τ(n) is passed as y/Σy and the gradients scaled by Σy (both are
+    /// linear in y, so this is exact in exact arithmetic and adds at most 2u of double).
+    /// </summary>
     public static (double[] Weights, double[] Bias) LinearGradients(double[] x, double[] w, double[] b, double[] y)
     {
         var gw = new double[w.Length];
         var gb = new double[b.Length];
-        Serialized(() => ((ILinearLayer<double>)Torch).LossAndGradients(x, w, b, y, gw, gb));
+        double s = 0;
+        foreach (double v in y) s += v;
+        bool isDistribution;
+        try { InputRules.Distribution<double>(y, "target"); isDistribution = true; }
+        catch (ArgumentException) { isDistribution = false; }
+        var target = isDistribution ? y : Array.ConvertAll(y, v => v / s);
+        Serialized(() => ((ILinearLayer<double>)Torch).LossAndGradients(x, w, b, target, gw, gb));
+        if (!isDistribution)
+        {
+            for (int i = 0; i < gw.Length; i++) gw[i] *= s;
+            for (int j = 0; j < gb.Length; j++) gb[j] *= s;
+        }
         return (gw, gb);
     }
 

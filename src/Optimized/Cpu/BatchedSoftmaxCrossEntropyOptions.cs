@@ -93,7 +93,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
             InputRules.LossOptions(options, classes);
             return new(BatchedSoftmaxCrossEntropy<T>.ForwardBackward(logits, classes, targets, options.IgnoreIndex, reduction, gradient, threads), T.Zero);
         }
-        int rows = InputRules.BatchedCrossEntropyWithOptions(logits, classes, targets, options!, reduction, gradient);
+        int rows = InputRules.BatchedCrossEntropyWithOptions(logits, classes, targets, options!, reduction, gradient, allowInPlace: true);
         RejectPartialOverlap(logits, gradient);
         int ignore = options!.IgnoreIndex;
         ReadOnlySpan<T> w = options.ClassWeights.Span;
