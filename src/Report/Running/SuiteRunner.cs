@@ -164,6 +164,9 @@ public sealed partial class SuiteRunner(RunOptions options, IAnsiConsole console
         };
         foreach (string a in arguments) start.ArgumentList.Add(a);
         if (env is not null) foreach (var (k, v) in env) start.Environment[k] = v;
+        // The report covers Optimized-GPU everywhere: on ILGPU's CPU accelerator where there is no CUDA device
+        // (unset, the suites skip it there to keep `dotnet test` short; GpuImplementation.ReasonToSkip).
+        if (!start.Environment.TryGetValue("CONFORMANCE_GPU", out string? gpu) || string.IsNullOrWhiteSpace(gpu)) start.Environment["CONFORMANCE_GPU"] = "auto";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = new Process { StartInfo = start };
