@@ -152,8 +152,8 @@ public sealed class RecordsAndSearch(ITestOutputHelper output) : IDisposable
         const string test = "Entropy_is_minus_sum_of_p_ln_p";
         string bug = Suites.Register(new PlantedEntropyBug());
         Exception? found;
-        // The search stops at its first violation (a second or two on a quiet machine); the budget is the most it may
-        // take, and 5 s ran out once under load average 8 (a full `dotnet test` with other work beside it).
+        // The search stops at its first violation, so the budget is only the most it may take; 5 s ran out once
+        // under load average 8 (a full `dotnet test` with other work beside it).
         using (Settings.Override(Results, searchSeconds: 20, corpusFolder: Corpus))
             found = Suites.Run(typeof(EntropyPropertiesDouble), test, bug);
         output.WriteLine(found?.Message ?? "the search found no violation within its budget");
