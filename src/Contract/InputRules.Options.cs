@@ -44,14 +44,16 @@ public static partial class InputRules
 
     /// <summary>
     /// The inputs of <see cref="IBatchedSoftmaxCrossEntropyWithOptions{T}.ForwardBackward"/>; returns the number
-    /// of rows. Spec: <c>LOSSOPT-INPUT</c> (and the batched rules of spec/bad-input.md).
+    /// of rows. Spec: <c>LOSSOPT-INPUT</c> (and the batched rules of spec/bad-input.md). <paramref name="logitsCheckedFinite"/>:
+    /// as in <see cref="BatchedCrossEntropy{T}"/>.
     /// </summary>
     public static int BatchedCrossEntropyWithOptions<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets,
                                                         CrossEntropyOptions<T> options, LossReduction reduction,
-                                                        ReadOnlySpan<T> gradient, bool allowInPlace = false) where T : IFloatingPointIeee754<T>
+                                                        ReadOnlySpan<T> gradient, bool allowInPlace = false,
+                                                        bool logitsCheckedFinite = false) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(options);
-        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, reduction, gradient, allowInPlace);
+        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, reduction, gradient, allowInPlace, logitsCheckedFinite);
         LossOptions(options, classes);
         return rows;
     }
@@ -59,13 +61,15 @@ public static partial class InputRules
     /// <summary>
     /// The inputs of <see cref="IBatchedSoftmaxCrossEntropyWithOptions{T}.ForwardBackwardPerToken"/>; returns the
     /// number of rows: upstream finite of length rows, losses of length rows. Spec: <c>LOSSOPT-INPUT</c>.
+    /// <paramref name="logitsCheckedFinite"/>: as in <see cref="BatchedCrossEntropy{T}"/>.
     /// </summary>
     public static int BatchedCrossEntropyPerToken<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets,
                                                      CrossEntropyOptions<T> options, ReadOnlySpan<T> upstream,
-                                                     ReadOnlySpan<T> losses, ReadOnlySpan<T> gradient) where T : IFloatingPointIeee754<T>
+                                                     ReadOnlySpan<T> losses, ReadOnlySpan<T> gradient,
+                                                     bool logitsCheckedFinite = false) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(options);
-        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, LossReduction.Sum, gradient);
+        int rows = BatchedCrossEntropy(logits, classes, targets, options.IgnoreIndex, LossReduction.Sum, gradient, logitsCheckedFinite: logitsCheckedFinite);
         LossOptions(options, classes);
         Length(upstream, rows, nameof(upstream));
         Finite(upstream, nameof(upstream));

@@ -153,6 +153,57 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     [ForEachImplementation, Spec("INPUT-NO-WRITE"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
     public void Batched_kernel_writes_nothing_when_it_rejects(string implementation) => RunNoWrite(implementation, Batched);
 
+    /// <summary>
+    /// A non-finite logit in a batch large enough that a multithreaded kernel scans it in parallel
+    /// (16 × 32 000 logits; Optimized-CPU scans 2¹⁶ a work item): NaN, +∞ and −∞ at the first entry, inside a
+    /// late block, and the last, one at a time. The call must throw ArgumentException naming <c>logits</c>
+    /// (spec/bad-input.md; SelfTests' OptimizedCpuInputRules checks that Optimized-CPU's message is
+    /// InputRules' own, naming the first offending index), and nothing may be written: the
+    /// gradient keeps its sentinel and, for a kernel that declares in-place support, an in-place call leaves
+    /// the logits as they were (the scan must finish before the first row is overwritten).
+    /// </summary>
+    [ForEachImplementation, Spec("INPUT-NAN", "INPUT-NO-WRITE"), Requires(typeof(IBatchedSoftmaxCrossEntropy<>))]
+    public void Batched_kernel_rejects_a_non_finite_logit_in_a_large_batch_before_writing(string implementation)
+    {
+        const int rows = 16, classes = 32_000;
+        var targets = Enumerable.Range(0, rows).Select(r => (r * 7919) % classes).ToArray();
+        var clean = new T[rows * classes];
+        for (int i = 0; i < clean.Length; i++) clean[i] = Fp<T>.From(((i * 2654435761L) % 2001 - 1000) / 100.0);
+        foreach (var (label, bad) in new[] { ("NaN", T.NaN), ("+∞", T.PositiveInfinity), ("−∞", T.NegativeInfinity) })
+            foreach (int at in new[] { 0, 5 * 65_536 + 3, clean.Length - 1 })
+                Expect(implementation, $"logits[{at}] = {label} of {rows}×{classes}", impl =>
+                {
+                    var logits = (T[])clean.Clone();
+                    logits[at] = bad;
+                    var kernel = impl.As<IBatchedSoftmaxCrossEntropy<T>>();
+                    var gradient = Agreement.Filled<T>(logits.Length, Agreement.Sentinel);
+                    var outOfPlace = Rejection(() => kernel.ForwardBackward(logits, classes, targets, Ignore, LossReduction.Mean, gradient));
+                    if (outOfPlace is not null) return Verdict.That(false, outOfPlace);
+                    int written = Array.FindIndex(gradient, g => g != Fp<T>.From(Agreement.Sentinel));
+                    if (written >= 0) return Verdict.That(false, $"rejected, but wrote gradient[{written}] = {gradient[written]} first");
+                    if (impl.Instance is not IInPlaceBatchedSoftmaxCrossEntropy<T>)
+                        return Verdict.That(true, "rejected (ParamName logits); the gradient untouched");
+                    var shared = (T[])logits.Clone();
+                    var inPlace = Rejection(() => impl.As<IInPlaceBatchedSoftmaxCrossEntropy<T>>().ForwardBackward(shared, classes, targets, Ignore, LossReduction.Mean, shared));
+                    if (inPlace is not null) return Verdict.That(false, "in place: " + inPlace);
+                    for (int i = 0; i < shared.Length; i++)
+                        if (!shared[i].Equals(logits[i]))
+                            return Verdict.That(false, $"in place: rejected, but logits[{i}] (row {i / classes}) was overwritten with {shared[i]} first");
+                    return Verdict.That(true, "rejected (ParamName logits) out of place and in place; nothing written");
+                });
+
+        static string? Rejection(Action call)
+        {
+            try { call(); }
+            catch (ArgumentException e)
+            {
+                return e.ParamName == "logits" ? null : $"threw {e.GetType().Name} naming {e.ParamName ?? "no parameter"} ({e.Message}); expected one naming logits";
+            }
+            catch (Exception e) { return $"threw {e.GetType().Name}: {e.Message}; expected ArgumentException naming logits"; }
+            return "accepted it; expected ArgumentException naming logits";
+        }
+    }
+
     [ForEachImplementation, Spec("INPUT-NO-WRITE"), Requires(typeof(ILinearLayer<>))]
     public void Linear_layer_writes_nothing_when_it_rejects(string implementation) => RunNoWrite(implementation, Linear);
 

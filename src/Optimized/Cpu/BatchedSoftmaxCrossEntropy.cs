@@ -45,7 +45,10 @@ internal static unsafe class BatchedSoftmaxCrossEntropy<T> where T : unmanaged, 
     public static T ForwardBackward(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, int ignoreIndex,
                                     LossReduction reduction, Span<T> gradient, int threads)
     {
-        int rows = InputRules.BatchedCrossEntropy<T>(logits, classes, targets, ignoreIndex, reduction, gradient, allowInPlace: true);
+        // The finiteness scan on all threads (FiniteScan), then the other rules; a non-finite logit
+        // goes back to InputRules' own scan, so the exception is the one every implementation throws.
+        int rows = InputRules.BatchedCrossEntropy<T>(logits, classes, targets, ignoreIndex, reduction, gradient, allowInPlace: true,
+                                                     logitsCheckedFinite: FiniteScan<T>.AllFinite(logits, threads));
         if (logits.Overlaps(gradient, out int offset) && offset != 0)
             throw new ArgumentException("gradient partially overlaps logits; it must be the same memory (in place, GRAD-INPLACE) or separate.", nameof(gradient));
 

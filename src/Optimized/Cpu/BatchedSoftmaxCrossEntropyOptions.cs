@@ -93,7 +93,8 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
             InputRules.LossOptions(options, classes);
             return new(BatchedSoftmaxCrossEntropy<T>.ForwardBackward(logits, classes, targets, options.IgnoreIndex, reduction, gradient, threads), T.Zero);
         }
-        int rows = InputRules.BatchedCrossEntropyWithOptions(logits, classes, targets, options!, reduction, gradient, allowInPlace: true);
+        int rows = InputRules.BatchedCrossEntropyWithOptions(logits, classes, targets, options!, reduction, gradient, allowInPlace: true,
+                                                             logitsCheckedFinite: FiniteScan<T>.AllFinite(logits, threads));   // as in the plain kernel
         RejectPartialOverlap(logits, gradient);
         int ignore = options!.IgnoreIndex;
         ReadOnlySpan<T> w = options.ClassWeights.Span;
@@ -135,7 +136,8 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
     public static void ForwardBackwardPerToken(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> targets, CrossEntropyOptions<T> options,
                                                ReadOnlySpan<T> upstream, Span<T> losses, Span<T> gradient, int threads)
     {
-        int rows = InputRules.BatchedCrossEntropyPerToken(logits, classes, targets, options, upstream, losses, gradient);
+        int rows = InputRules.BatchedCrossEntropyPerToken(logits, classes, targets, options, upstream, losses, gradient,
+                                                          logitsCheckedFinite: FiniteScan<T>.AllFinite(logits, threads));
         RejectPartialOverlap(logits, gradient);
         var p = new Parameters(options, classes);
         Run(logits, classes, targets, options.IgnoreIndex, options.ClassWeights.Span, upstream, T.One, T.One, in p, losses, gradient, rows, threads);

@@ -64,6 +64,13 @@ internal readonly struct Identity<T> : IUnaryOperator<T> where T : unmanaged, IF
     public TV Invoke<TS, TV>(TV x) where TS : ISimd<T, TV> where TV : struct => x;
 }
 
+/// <summary>x − x: 0 for a finite x, NaN for ±∞ or NaN, so a sum of it is 0 exactly when every x is finite (INPUT-NAN).</summary>
+internal readonly struct ZeroIfFinite<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV x) where TS : ISimd<T, TV> where TV : struct => TS.Subtract(x, x);
+}
+
 /// <summary>p ln p with 0 · ln 0 = 0 by a mask (ENT-DEF).</summary>
 internal readonly struct XLogX<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
