@@ -38,14 +38,16 @@ public sealed partial class OptimizedCpuImplementation :
 /// LOSSOPT-FUSED (iii) holds bit for bit.
 /// <para>
 /// Per counted row, the logits are read once from memory and the gradient row written once: with a cap,
-/// the first pass writes tⱼ = tanh(zⱼ/c) into the gradient row (the row's scratch, in L1/L2, never a
-/// separate buffer) and finds max t, so m = c·max t = max z'ⱼ (c·t is monotone in t, so this is exactly the
-/// max of the rounded z'ⱼ = fl(c·tⱼ)); without one, the max of z. The second pass sums exp(z'ⱼ − m) and, with
-/// smoothing, Σ wⱼ(z'ⱼ − m) (each ℓⱼ = ln s − dⱼ from dⱼ = z'ⱼ − m, as ACC-LOSSOPT requires, never lse − z');
-/// the third writes gⱼ = (exp(dⱼ)·k − h·wⱼ)·(1 − tⱼ²) with k = (ασ + 2βλ_zL)/s and h = αε/V (the z-loss
-/// folded into the coefficient of ŷ, Liger's form), and the label's entry is then rewritten as
-/// (exp(dₜ)·k − α·yₜ)·(1 − tₜ²). tanh is computed once per logit; 1 − t² takes t from the scratch row (the
-/// D̂ = 1 − t̂² of ACC-LOSSOPT 1). The structure (rows on the worker pool, row results summed in row order
+/// the first pass writes tⱼ = tanh(zⱼ/c) into this thread's scratch row (one row long, reused, in L2 beside
+/// the gradient row) and finds max t, so m = c·max t = max z'ⱼ (c·t is monotone in t, so this is exactly the
+/// max of the rounded z'ⱼ = fl(c·tⱼ)); without one, the max of z. The second pass writes eⱼ = exp(z'ⱼ − m)
+/// into the gradient row and sums it and, with smoothing, Σ wⱼ(z'ⱼ − m) (each ℓⱼ = ln s − dⱼ from
+/// dⱼ = z'ⱼ − m, as ACC-LOSSOPT requires, never lse − z'); the third turns it, in place in L2, into
+/// gⱼ = (eⱼ·k − h·wⱼ)·(1 − tⱼ²) with k = (ασ + 2βλ_zL)/s and h = αε/V (the z-loss folded into the
+/// coefficient of ŷ, Liger's form), and the label's entry is then rewritten as (exp(dₜ)·k − α·yₜ)·(1 − tₜ²).
+/// tanh and exp are each computed once per logit (and exp once more per row, for the label); 1 − t² takes t
+/// from the scratch row (the D̂ = 1 − t̂² of ACC-LOSSOPT 1). The values are those the earlier form computed
+/// with exp evaluated again in the third pass, bit for bit (the same operations on the same operands). The structure (rows on the worker pool, row results summed in row order
 /// afterwards, so any thread count gives the same bits; the pool's gate; no per-call allocation) is the plain
 /// kernel's, duplicated here rather than shared while that file is being rewritten.
 /// </para>
@@ -282,16 +284,16 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
     {
         T c = p.Cap;
         T m;
-        ref T x = ref z;   // what the passes read: z, or t = tanh(z/c) in the gradient row
+        ref T x = ref z;   // what the passes read: z, or t = tanh(z/c) in this thread's scratch row
         if (TCap.On)
         {
-            m = c * CapRow(ref z, ref g, n, c);   // = max fl(c·tⱼ): rounding is monotone
-            x = ref g;
+            x = ref CapScratch(n);
+            m = c * CapRow(ref z, ref x, n, c);   // = max fl(c·tⱼ): rounding is monotone
         }
         else m = Driver.Max(ref z, n);
 
-        (T s, T sd) = Statistics<TCap, TW, TSm>(ref x, ref w, n, c, m);
-        T xt = Unsafe.Add(ref x, t);   // read before the gradient pass overwrites it
+        T xt = Unsafe.Add(ref x, t);   // read before the statistics pass writes eₜ over it (in place, x is g)
+        (T s, T sd) = Statistics<TCap, TW, TSm>(ref x, ref w, ref g, n, c, m);
         T dt = (TCap.On ? c * xt : xt) - m;
         T lnS = Scalar<T>.Log(s);
         T wt = TW.On ? Unsafe.Add(ref w, t) : T.One;
@@ -307,7 +309,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         T coefficient = T.FusedMultiplyAdd(alpha, sigma, beta * (p.Lambda + p.Lambda) * lse);
         T k = coefficient / s;
         T h = alpha * p.EpsOverV;
-        Gradient<TCap, TW, TSm>(ref x, ref w, ref g, n, c, m, k, h);
+        Gradient<TCap, TW, TSm>(ref x, ref w, ref g, n, k, h);
         T yt = TSm.On ? p.OneMinusEps * wt + p.EpsOverV * wt : wt;
         T gt = T.FusedMultiplyAdd(Scalar<T>.Exp(dt), k, -(alpha * yt));
         if (TCap.On) gt *= T.FusedMultiplyAdd(-xt, xt, T.One);
@@ -317,8 +319,18 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
 
     // ------------------------------------------------------------------ the passes, at the widest accelerated width
 
-    /// <summary>gⱼ = tanh(zⱼ/c); returns max gⱼ.</summary>
-    private static T CapRow(ref T z, ref T g, int n, T c)
+    /// <summary>This thread's row of tⱼ = tanh(zⱼ/c) (grown when a longer row comes, so warm calls allocate nothing; L2-resident beside the gradient row).</summary>
+    [ThreadStatic] private static T[]? s_capScratch;
+
+    private static ref T CapScratch(int n)
+    {
+        T[]? row = s_capScratch;
+        if (row is null || row.Length < n) s_capScratch = row = new T[Math.Max(n, 2 * (row?.Length ?? 0))];
+        return ref MemoryMarshal.GetArrayDataReference(row);
+    }
+
+    /// <summary>tⱼ = tanh(zⱼ/c) into the scratch row t; returns max tⱼ.</summary>
+    private static T CapRow(ref T z, ref T g, int n, T c)   // g: the scratch row
     {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) return CapCore<Simd512<T>, Vector512<T>>(ref z, ref g, n, c);
         if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) return CapCore<Simd256<T>, Vector256<T>>(ref z, ref g, n, c);
@@ -348,18 +360,21 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         return m;
     }
 
-    /// <summary>(s, sd) = (Σ exp dⱼ, Σ wⱼdⱼ) with dⱼ = z'ⱼ − m, z'ⱼ = c·xⱼ (capped) or xⱼ; sd only with smoothing (else 0).</summary>
-    private static (T S, T SD) Statistics<TCap, TW, TSm>(ref T x, ref T w, int n, T c, T m)
+    /// <summary>
+    /// (s, sd) = (Σ exp dⱼ, Σ wⱼdⱼ) with dⱼ = z'ⱼ − m, z'ⱼ = c·xⱼ (capped) or xⱼ; sd only with smoothing (else 0).
+    /// Writes eⱼ = exp dⱼ into g, for the gradient pass (so exp runs once per logit). g may be x.
+    /// </summary>
+    private static (T S, T SD) Statistics<TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T c, T m)
         where TCap : struct, IMode where TW : struct, IMode where TSm : struct, IMode
     {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) return StatisticsCore<Simd512<T>, Vector512<T>, TCap, TW, TSm>(ref x, ref w, n, c, m);
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) return StatisticsCore<Simd256<T>, Vector256<T>, TCap, TW, TSm>(ref x, ref w, n, c, m);
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) return StatisticsCore<Simd128<T>, Vector128<T>, TCap, TW, TSm>(ref x, ref w, n, c, m);
-        return StatisticsCore<Scalar<T>, T, TCap, TW, TSm>(ref x, ref w, n, c, m);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) return StatisticsCore<Simd512<T>, Vector512<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m);
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) return StatisticsCore<Simd256<T>, Vector256<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m);
+        if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) return StatisticsCore<Simd128<T>, Vector128<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m);
+        return StatisticsCore<Scalar<T>, T, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (T S, T SD) StatisticsCore<TS, TV, TCap, TW, TSm>(ref T x, ref T w, int n, T c, T m)
+    private static (T S, T SD) StatisticsCore<TS, TV, TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T c, T m)
         where TS : ISimd<T, TV> where TV : struct where TCap : struct, IMode where TW : struct, IMode where TSm : struct, IMode
     {
         int width = TS.Count, i = 0;
@@ -369,7 +384,9 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         {
             TV v = TS.Load(ref Unsafe.Add(ref x, i));
             TV d = TS.Subtract(TCap.On ? TS.Multiply(v, vc) : v, vm);
-            sum = TS.Add(sum, TS.Exp(d));
+            TV e = TS.Exp(d);
+            TS.Store(e, ref Unsafe.Add(ref g, i));
+            sum = TS.Add(sum, e);
             if (TSm.On) sumD = TW.On ? TS.FusedMultiplyAdd(TS.Load(ref Unsafe.Add(ref w, i)), d, sumD) : TS.Add(sumD, d);
         }
         T s = TS.Sum(sum), sd = TS.Sum(sumD);
@@ -377,40 +394,45 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         {
             T v = Unsafe.Add(ref x, i);
             T d = (TCap.On ? v * c : v) - m;
-            s += Scalar<T>.Exp(d);
+            T e = Scalar<T>.Exp(d);
+            Unsafe.Add(ref g, i) = e;
+            s += e;
             if (TSm.On) sd = TW.On ? T.FusedMultiplyAdd(Unsafe.Add(ref w, i), d, sd) : sd + d;
         }
         return (s, sd);
     }
 
-    /// <summary>gⱼ = (exp(dⱼ)·k − h·wⱼ)·(1 − xⱼ²) (the smoothing term with smoothing, the factor with a cap). g may be x.</summary>
-    private static void Gradient<TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T c, T m, T k, T h)
+    /// <summary>gⱼ = (eⱼ·k − h·wⱼ)·(1 − xⱼ²) (the smoothing term with smoothing, the factor with a cap), eⱼ = exp(dⱼ) read from g, where the statistics pass left it.</summary>
+    private static void Gradient<TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T k, T h)
         where TCap : struct, IMode where TW : struct, IMode where TSm : struct, IMode
     {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) GradientCore<Simd512<T>, Vector512<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m, k, h);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) GradientCore<Simd256<T>, Vector256<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m, k, h);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) GradientCore<Simd128<T>, Vector128<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m, k, h);
-        else GradientCore<Scalar<T>, T, TCap, TW, TSm>(ref x, ref w, ref g, n, c, m, k, h);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) GradientCore<Simd512<T>, Vector512<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, k, h);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) GradientCore<Simd256<T>, Vector256<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, k, h);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) GradientCore<Simd128<T>, Vector128<T>, TCap, TW, TSm>(ref x, ref w, ref g, n, k, h);
+        else GradientCore<Scalar<T>, T, TCap, TW, TSm>(ref x, ref w, ref g, n, k, h);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GradientCore<TS, TV, TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T c, T m, T k, T h)
+    private static void GradientCore<TS, TV, TCap, TW, TSm>(ref T x, ref T w, ref T g, int n, T k, T h)
         where TS : ISimd<T, TV> where TV : struct where TCap : struct, IMode where TW : struct, IMode where TSm : struct, IMode
     {
         int width = TS.Count, i = 0;
-        TV vc = TS.Splat(c), vm = TS.Splat(m), vk = TS.Splat(k), negH = TS.Splat(-h), one = TS.Splat(T.One), zero = TS.Splat(T.Zero);
+        TV vk = TS.Splat(k), negH = TS.Splat(-h), one = TS.Splat(T.One), zero = TS.Splat(T.Zero);
         for (; i <= n - width; i += width)
         {
-            TV v = TS.Load(ref Unsafe.Add(ref x, i));
-            TV e = TS.Exp(TS.Subtract(TCap.On ? TS.Multiply(v, vc) : v, vm));
+            TV e = TS.Load(ref Unsafe.Add(ref g, i));
             TV r = TSm.On ? TS.FusedMultiplyAdd(e, vk, TW.On ? TS.Multiply(negH, TS.Load(ref Unsafe.Add(ref w, i))) : negH) : TS.Multiply(e, vk);
-            if (TCap.On) r = TS.Multiply(r, TS.FusedMultiplyAdd(TS.Subtract(zero, v), v, one));
+            if (TCap.On)
+            {
+                TV v = TS.Load(ref Unsafe.Add(ref x, i));
+                r = TS.Multiply(r, TS.FusedMultiplyAdd(TS.Subtract(zero, v), v, one));
+            }
             TS.Store(r, ref Unsafe.Add(ref g, i));
         }
         for (; i < n; i++)
         {
-            T v = Unsafe.Add(ref x, i);
-            T e = Scalar<T>.Exp((TCap.On ? v * c : v) - m);
+            T v = TCap.On ? Unsafe.Add(ref x, i) : T.Zero;
+            T e = Unsafe.Add(ref g, i);
             T r = TSm.On ? T.FusedMultiplyAdd(e, k, TW.On ? -h * Unsafe.Add(ref w, i) : -h) : e * k;
             if (TCap.On) r *= T.FusedMultiplyAdd(-v, v, T.One);
             Unsafe.Add(ref g, i) = r;
