@@ -6,20 +6,13 @@ using Xunit;
 
 namespace LossConformance.Conformance;
 
-/// <summary>A plug-in named in CONFORMANCE_IMPLEMENTATION that does not load fails here, saying why, instead of silently testing less.</summary>
-public sealed class PlugInLoading
+/// <summary>The plug-in and CONFORMANCE_ONLY checks (src/Kit/PlugInLoadingChecks.cs) on this project's implementations.</summary>
+public sealed class PlugInLoading : PlugInLoadingChecks
 {
-    [Fact]
-    public void Every_named_plug_in_loads() =>
-        Assert.True(DropIn.Errors.Count == 0, string.Join(Environment.NewLine, DropIn.Errors));
-
-    /// <summary>CONFORMANCE_ONLY naming no implementation of this project (a typo) would run nothing: it fails here, listing the names it may use.</summary>
-    [Fact]
-    public void Every_name_in_CONFORMANCE_ONLY_is_an_implementation()
+    protected override void OfferEveryImplementation()
     {
-        BuiltIn.For<float>();   // offers every built-in and plug-in name to Implementations
+        BuiltIn.For<float>();
         BuiltIn.For<double>();
-        Assert.True(Implementations.OnlyProblem() is null, Implementations.OnlyProblem());
     }
 }
 
