@@ -293,9 +293,10 @@ public abstract class LossOptionsProperties<T>(ITestOutputHelper output, params 
             int n = c.Counted;
             var verdict = Verdict.Within("Sum vs Σ per-token losses", sum, losses.Sum(), bs + blt.Sum() + Accuracy.Gamma(c.Rows, Fp<double>.U) * losses.Sum(Math.Abs))
                         & Verdict.AllWithin("Sum gradient vs per-token gradient with upstream 1", gs, gt, Add(bgs, bgt));
-            var (_, wk) = LossOptionsAccuracy.Denominators(c.Targets, c.Values);
-            if (c.Values.Lambda != 0 || wk == 0) return verdict;
-            // Without z-loss the Mean is the per-token path with upstream 1/W_K (taken in float64 from upstream 1).
+            var (counted, wk) = LossOptionsAccuracy.Denominators(c.Targets, c.Values);
+            if (wk == 0 || (c.Values.Lambda != 0 && wk != counted)) return verdict;   // the Mean is no single-upstream per-token sum then: its verdict is the Sum's
+            // The Mean is the per-token path with upstream 1/W_K (taken in float64 from upstream 1): without z-loss,
+            // and with z-loss where W_K = N (no weights), since the z-loss part's upstream is 1/N (LOSSOPT-FUSED (ii)).
             var (mean, _, gm) = Reduced(impl, c, c.Values, LossReduction.Mean);
             var (bm, _, bgm) = ReducedBound(c, c.Values, LossReduction.Mean);
             return verdict
