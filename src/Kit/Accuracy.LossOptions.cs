@@ -127,7 +127,7 @@ public static class LossOptionsAccuracy
     /// <summary>
     /// A row's gradient bound with the scales α (CE part) and β (z-loss part) computed with k roundings
     /// (<c>ACC-LOSSOPT</c> 4–5): Hⱼ = (1 + γ_{k+2})(|α|G′ⱼ + |β|GZⱼ) + γ_{k+2}(|α||g_CE,ⱼ| + |β||gz,ⱼ|), then through the
-    /// cap (1 + u)(DⱼHⱼ + γ₁₆(|g′ⱼ| + Hⱼ)) + u|gⱼ|.
+    /// cap (1 + u)(DⱼHⱼ + γ₁₆(|g′ⱼ| + Hⱼ)) + u|gⱼ| + floor (the smallest normal: the product may underflow).
     /// </summary>
     public static double[] RowGradient<T>(Row a, RowBounds b, OptionValues o, double alpha, double beta, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -141,7 +141,8 @@ public static class LossOptionsAccuracy
                      + gk * (Math.Abs(alpha * a.CrossEntropyGradient[j]) + Math.Abs(beta * a.ZLossGradient[j]));
             if (!o.Capped) { bound[j] = h; continue; }
             double gPrime = alpha * a.CrossEntropyGradient[j] + beta * a.ZLossGradient[j];
-            bound[j] = (1 + u) * (a.Factor[j] * h + g16 * (Math.Abs(gPrime) + h)) + u * Math.Abs(a.Factor[j] * gPrime);
+            bound[j] = (1 + u) * (a.Factor[j] * h + g16 * (Math.Abs(gPrime) + h)) + u * Math.Abs(a.Factor[j] * gPrime)
+                     + Fp<T>.MinNormal;   // the product may underflow, or be flushed below the smallest normal (ACC-SOFTMAX's floor)
         }
         return bound;
     }
