@@ -18,7 +18,15 @@ public abstract class LossOptionsConformance<T>(ITestOutputHelper output, params
     [ForEachImplementation, Spec("LOSSOPT-FUSED", "LOSSOPT-COMPOSE", "LOSSOPT-NONE", "ACC-LOSSOPT")]
     [Requires(typeof(IBatchedSoftmaxCrossEntropyWithOptions<>))]
     public void Options_kernel_equals_the_reference(string implementation) =>
-        Check(implementation, LossOptionsCases<T>.Cases, (impl, c) =>
+        Check(implementation, LossOptionsCases<T>.Cases, AgreesWithTheReference);
+
+    /// <summary>The same on batches a multithreaded kernel splits over its threads (<see cref="LossOptionsCases{T}.Large"/>).</summary>
+    [ForEachImplementation, Spec("LOSSOPT-FUSED", "LOSSOPT-COMPOSE", "LOSSOPT-NONE", "ACC-LOSSOPT")]
+    [Requires(typeof(IBatchedSoftmaxCrossEntropyWithOptions<>))]
+    public void Options_kernel_equals_the_reference_on_batches_split_over_threads(string implementation) =>
+        Check(implementation, LossOptionsCases<T>.Large, AgreesWithTheReference);
+
+    private static Verdict AgreesWithTheReference(ImplementationUnderTest impl, LossOptionsCase<T> c)
         {
             var kernel = impl.As<IBatchedSoftmaxCrossEntropyWithOptions<T>>();
             var options64 = c.Values.To<double>();
@@ -43,7 +51,7 @@ public abstract class LossOptionsConformance<T>(ITestOutputHelper output, params
                  & Agreement.Vector<T>($"{c.Reduction} gradient vs the reference", Fp<T>.ToDouble(g), rg, Agreement.Plus(b.Gradient, b64.Gradient))
                  & Agreement.Vector<T>("per-token losses vs the reference", Fp<T>.ToDouble(losses), rl, Agreement.Plus(p.Losses, p64.Losses))
                  & Agreement.Vector<T>("per-token gradient vs the reference", Fp<T>.ToDouble(gt), rgt, Agreement.Plus(p.Gradient, p64.Gradient));
-        });
+        }
 
     /// <summary>
     /// ε = 0, λ_z = 0, c = +∞, no weights (with the batch's ignore index) is the plain batched kernel: loss and gradient within

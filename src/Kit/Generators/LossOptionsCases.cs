@@ -91,14 +91,21 @@ public static class LossOptionsCases<T> where T : unmanaged, IFloatingPointIeee7
         Generate<T>.Seeded(rng => rng.Next(2) == 0 ? Build(rng, allIgnored: true) : Build(rng, forceCounted: true, zeroWeightTargets: true)),
         c => Enumerable.Empty<LossOptionsCase<T>>());
 
+    /// <summary>
+    /// Batches of 4–6 rows of 8193–10 000 classes (32 772–60 000 logits, with at least one counted row): past the size at which a
+    /// multithreaded kernel splits rows over threads (Optimized-CPU: 2¹⁵ logits), where the small cases never go.
+    /// </summary>
+    public static Arbitrary<LossOptionsCase<T>> Large { get; } = Arb.From(
+        Generate<T>.Seeded(rng => Build(rng, forceCounted: true, large: true)), c => Enumerable.Empty<LossOptionsCase<T>>());
+
     private static double InT(double x) => Fp<T>.ToDouble(Fp<T>.From(x));
 
-    private static LossOptionsCase<T> Build(Random rng, bool forceCounted = false, bool allIgnored = false, bool zeroWeightTargets = false)
+    private static LossOptionsCase<T> Build(Random rng, bool forceCounted = false, bool allIgnored = false, bool zeroWeightTargets = false, bool large = false)
     {
         double r = rng.NextDouble();
-        int rows = r < 0.2 ? 1 : r < 0.75 ? rng.Next(2, 9) : rng.Next(9, 17);
+        int rows = large ? rng.Next(4, 7) : r < 0.2 ? 1 : r < 0.75 ? rng.Next(2, 9) : rng.Next(9, 17);
         r = rng.NextDouble();
-        int classes = r < 0.05 ? 1 : r < 0.5 ? rng.Next(2, 9) : r < 0.95 ? rng.Next(9, 65) : rng.Next(65, 129);
+        int classes = large ? rng.Next(8193, 10_001) : r < 0.05 ? 1 : r < 0.5 ? rng.Next(2, 9) : r < 0.95 ? rng.Next(9, 65) : rng.Next(65, 129);
         int ignoreKind = rng.Next(8);
         bool inRange = ignoreKind < 2 && classes > 1;
         int ignore = inRange ? rng.Next(classes) : ignoreKind == 2 ? -1 : -100;
