@@ -84,9 +84,9 @@ public static class LossOptionsAccuracy
         return new Row(capped, factor, yhat, lse, y, sigma, ce, o.Lambda * lse * lse, gCe, gZ);
     }
 
-    /// <summary>Δ = γ₆·maxⱼ|z'ⱼ|, the error of the computed capped logits (0 without a cap). Spec: <c>ACC-LOSSOPT</c> 1.</summary>
+    /// <summary>Δ = γ₇·maxⱼ|z'ⱼ|, the error of the computed capped logits (0 without a cap): z/c (two roundings as z·fl(1/c)), tanh (4u), the product with c. Spec: <c>ACC-LOSSOPT</c> 1.</summary>
     public static double CapError<T>(Row a, OptionValues o) where T : unmanaged, IFloatingPointIeee754<T> =>
-        o.Capped ? Accuracy.Gamma(6, Fp<T>.U) * Accuracy.MaxAbs(a.Capped) : 0;
+        o.Capped ? Accuracy.Gamma(7, Fp<T>.U) * Accuracy.MaxAbs(a.Capped) : 0;
 
     /// <summary>
     /// B_CE = e^{2Δ}B_X(y, z') + 2σΔ + γ₃CE; B_Z = λ_z(2|L|E′ + E′²) + γ₂λ_z(|L| + E′)², E′ = e^{2Δ}E + Δ; gradient

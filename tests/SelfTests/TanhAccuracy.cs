@@ -11,7 +11,7 @@ namespace LossConformance.SelfTests;
 /// elementary function (relative error ≤ 4u), measured the way the kernels call it (Driver.Map, so the widest
 /// vector path and the scalar tail). Float: every float in [2⁻¹², 10] (beyond 10 tanh rounds to 1) and every
 /// 64th float below, against double Math.Tanh (within 1 ulp of double, 2⁻²⁹ of a float ulp). Double: 10⁶
-/// arguments (uniform in [0, 20], log-uniform in [10⁻³⁰⁰, 20]) and the ends, against a double-double tanh
+/// arguments (uniform in [0, 20], log-uniform in [10⁻³⁰⁰, 20], uniform in [0, ½]) and the ends, against a double-double tanh
 /// written here. tanh is odd, and the kernel copies the sign: negative arguments are checked to mirror.
 /// spec/accuracy.md (ACC-LOSSOPT 1, and the tanh paragraph there) records the measured maxima.
 /// </summary>
@@ -28,10 +28,10 @@ public sealed class TanhAccuracy(ITestOutputHelper output)
         var starts = new List<(uint Start, uint Stride)>();
         for (uint s = 0; s < dense; s += Chunk * 64u) starts.Add((s, 64));
         for (uint s = dense; s <= last; s += Chunk) starts.Add((s, 1));
-        double worst = 0; float at = 0; long count = 0;
+        double worst = 0, worstSmall = 0; float at = 0, atSmall = 0; long count = 0;   // overall, and below the polynomial's limit ½
         object gate = new();
         Parallel.ForEach(starts, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => (X: new float[Chunk], Y: new float[Chunk], W: 0.0, A: 0f, N: 0L),
+            () => (X: new float[Chunk], Y: new float[Chunk], W: 0.0, A: 0f, WS: 0.0, AS: 0f, N: 0L),
             (part, _, local) =>
             {
                 int n = 0;
@@ -43,12 +43,13 @@ public sealed class TanhAccuracy(ITestOutputHelper output)
                     double r = Math.Tanh(local.X[i]);
                     double units = r == 0 ? (local.Y[i] == 0 ? 0 : double.PositiveInfinity) : Math.Abs(local.Y[i] - r) / (r * FloatU);
                     if (!(units <= local.W)) { local.W = double.IsNaN(units) ? double.PositiveInfinity : units; local.A = local.X[i]; }
+                    if (local.X[i] < TanhMath.FloatSmallLimit && !(units <= local.WS)) { local.WS = double.IsNaN(units) ? double.PositiveInfinity : units; local.AS = local.X[i]; }
                 }
                 local.N += n;
                 return local;
             },
-            local => { lock (gate) { count += local.N; if (local.W > worst) { worst = local.W; at = local.A; } } });
-        output.WriteLine($"float tanh: max relative error {worst:F3} u at x = {at:R} ({count} arguments)");
+            local => { lock (gate) { count += local.N; if (local.W > worst) { worst = local.W; at = local.A; } if (local.WS > worstSmall) { worstSmall = local.WS; atSmall = local.AS; } } });
+        output.WriteLine($"float tanh: max relative error {worst:F3} u at x = {at:R} ({count} arguments); below ½ (the polynomial) {worstSmall:F3} u at x = {atSmall:R}");
         Assert.True(worst <= Budget, $"float tanh: {worst} u at x = {at:R}");
         Assert.Equal(1f, TanhMath.Tanh(10.5f));
         Assert.Equal(1f, TanhMath.Tanh(float.PositiveInfinity));
@@ -64,27 +65,37 @@ public sealed class TanhAccuracy(ITestOutputHelper output)
     {
         CrossCheckReference();
         const int count = 1_000_000;
-        double[] ends = [0.0, double.Epsilon, 1e-300, 1e-17, 0.17328679513998632, 0.1732867951399863, 0.5493061443340549, 1.0, 18.0, 19.5, 20.0, 25.0];
+        double[] ends = [0.0, double.Epsilon, 1e-300, 1e-17, 0.17328679513998632, 0.1732867951399863, 0.49999999999999994, 0.5, 0.5493061443340549, 1.0, 18.0, 19.5, 20.0, 25.0];
         var x = new double[count + ends.Length];
         var random = new Random(12);
         for (int i = 0; i < count; i++)
-            x[i] = i % 2 == 0 ? 20.0 * random.NextDouble() : Math.Exp(random.NextDouble() * (Math.Log(20.0) + 690.8) - 690.8);
+            x[i] = (i % 3) switch
+            {
+                0 => 20.0 * random.NextDouble(),
+                1 => Math.Exp(random.NextDouble() * (Math.Log(20.0) + 690.8) - 690.8),
+                _ => 0.5 * random.NextDouble(),   // the polynomial's range, where log-uniform samples are mostly tiny
+            };
         ends.CopyTo(x, count);
         var y = new double[x.Length];
         Driver.Map(new TanhOf<double>(), x, y);
-        double worst = 0, at = 0;
+        double worst = 0, at = 0, worstSmall = 0, atSmall = 0;
         object gate = new();
         Parallel.For(0, Environment.ProcessorCount, p =>
         {
-            double w = 0, a = 0;
+            double w = 0, a = 0, ws = 0, aSmall = 0;
             for (int i = p; i < x.Length; i += Environment.ProcessorCount)
             {
                 double units = TanhDoubleDouble.ErrorInU(x[i], y[i]);
                 if (!(units <= w)) { w = double.IsNaN(units) ? double.PositiveInfinity : units; a = x[i]; }
+                if (x[i] < TanhMath.DoubleSmallLimit && !(units <= ws)) { ws = double.IsNaN(units) ? double.PositiveInfinity : units; aSmall = x[i]; }
             }
-            lock (gate) if (w > worst) { worst = w; at = a; }
+            lock (gate)
+            {
+                if (w > worst) { worst = w; at = a; }
+                if (ws > worstSmall) { worstSmall = ws; atSmall = aSmall; }
+            }
         });
-        output.WriteLine($"double tanh: max relative error {worst:F3} u at x = {at:R} ({x.Length} arguments)");
+        output.WriteLine($"double tanh: max relative error {worst:F3} u at x = {at:R} ({x.Length} arguments); below ½ (the polynomial) {worstSmall:F3} u at x = {atSmall:R}");
         Assert.True(worst <= Budget, $"double tanh: {worst} u at x = {at:R}");
         Assert.Equal(1.0, TanhMath.Tanh(20.5));
         Assert.True(double.IsNaN(TanhMath.Tanh(double.NaN)));
@@ -111,8 +122,42 @@ public sealed class TanhAccuracy(ITestOutputHelper output)
             Assert.Equal(td, TanhMath.Tanh(Vector256.Create(xd)).GetElement(i % 4));
             Assert.Equal(td, TanhMath.Tanh(Vector128.Create(xd)).GetElement(i % 2));
         }
-        foreach (float special in new[] { 0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e-40f })
-            Assert.Equal(BitConverter.SingleToInt32Bits(TanhMath.Tanh(special)), BitConverter.SingleToInt32Bits(TanhMath.Tanh(Vector256.Create(special)).GetElement(3)));
+        // Mixed vectors: lanes on both sides of the small-argument limit (½), so the per-lane select runs.
+        var lanesF = new float[16];
+        var lanesD = new double[8];
+        for (int i = 0; i < 4096; i++)
+        {
+            for (int j = 0; j < lanesF.Length; j++) lanesF[j] = (r.NextSingle() - 0.5f) * MathF.Pow(2f, r.Next(-3, 3));
+            for (int j = 0; j < lanesD.Length; j++) lanesD[j] = (r.NextDouble() - 0.5) * Math.Pow(2, r.Next(-3, 3));
+            Vector512<float> vf = TanhMath.Tanh(Vector512.Create(lanesF));
+            Vector256<float> wf = TanhMath.Tanh(Vector256.Create(lanesF));
+            Vector128<float> xf = TanhMath.Tanh(Vector128.Create(lanesF));
+            Vector512<double> vd = TanhMath.Tanh(Vector512.Create(lanesD));
+            Vector256<double> wd = TanhMath.Tanh(Vector256.Create(lanesD));
+            Vector128<double> xd = TanhMath.Tanh(Vector128.Create(lanesD));
+            for (int j = 0; j < 16; j++) Assert.Equal(TanhMath.Tanh(lanesF[j]), vf.GetElement(j));
+            for (int j = 0; j < 8; j++) Assert.Equal(TanhMath.Tanh(lanesF[j]), wf.GetElement(j));
+            for (int j = 0; j < 4; j++) Assert.Equal(TanhMath.Tanh(lanesF[j]), xf.GetElement(j));
+            for (int j = 0; j < 8; j++) Assert.Equal(TanhMath.Tanh(lanesD[j]), vd.GetElement(j));
+            for (int j = 0; j < 4; j++) Assert.Equal(TanhMath.Tanh(lanesD[j]), wd.GetElement(j));
+            for (int j = 0; j < 2; j++) Assert.Equal(TanhMath.Tanh(lanesD[j]), xd.GetElement(j));
+        }
+        // The specials, splat (an all-small vector takes the path without |x| and copysign: −0 must stay −0 there), bit for bit.
+        foreach (float special in new[] { 0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e-40f, -0.49999997f, 0.5f })
+        {
+            int bits = BitConverter.SingleToInt32Bits(TanhMath.Tanh(special));
+            Assert.Equal(bits, BitConverter.SingleToInt32Bits(TanhMath.Tanh(Vector512.Create(special)).GetElement(15)));
+            Assert.Equal(bits, BitConverter.SingleToInt32Bits(TanhMath.Tanh(Vector256.Create(special)).GetElement(3)));
+            Assert.Equal(bits, BitConverter.SingleToInt32Bits(TanhMath.Tanh(Vector128.Create(special)).GetElement(1)));
+        }
+        foreach (double special in new[] { 0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, -1e-310, -0.49999999999999994, 0.5 })
+        {
+            long bits = BitConverter.DoubleToInt64Bits(TanhMath.Tanh(special));
+            Assert.Equal(bits, BitConverter.DoubleToInt64Bits(TanhMath.Tanh(Vector512.Create(special)).GetElement(7)));
+            Assert.Equal(bits, BitConverter.DoubleToInt64Bits(TanhMath.Tanh(Vector256.Create(special)).GetElement(3)));
+            Assert.Equal(bits, BitConverter.DoubleToInt64Bits(TanhMath.Tanh(Vector128.Create(special)).GetElement(1)));
+        }
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(TanhMath.Tanh(Vector512.Create(-0f)).GetElement(0)));   // not only equal to the scalar: −0
     }
 
     /// <summary>The double-double reference agrees with Math.Tanh (glibc documents its tanh to 2 ulp, ≤ 4u) and with a known value.</summary>

@@ -338,22 +338,33 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         return CapCore<Scalar<T>, T>(ref z, ref g, n, c);
     }
 
+    /// <remarks>
+    /// z/c is taken as z·(1/c), 1/c rounded once per call, so the argument carries two roundings (as ACC-LOSSOPT 1
+    /// counts it) and the loop has no division; only where 1/c is not a normal number (c &lt; 1/MaxValue, or c so
+    /// large that 1/c is subnormal and has lost bits) does it divide. The factor is splat before the loop: the JIT
+    /// does not hoist a splat of a struct's field.
+    /// </remarks>
+    private static T CapCore<TS, TV>(ref T z, ref T g, int n, T c) where TS : ISimd<T, TV> where TV : struct =>
+        T.IsNormal(T.One / c) ? CapLoop<TS, TV, No>(ref z, ref g, n, T.One / c) : CapLoop<TS, TV, Yes>(ref z, ref g, n, c);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T CapCore<TS, TV>(ref T z, ref T g, int n, T c) where TS : ISimd<T, TV> where TV : struct
+    private static T CapLoop<TS, TV, TDivide>(ref T z, ref T g, int n, T factor) where TS : ISimd<T, TV> where TV : struct where TDivide : struct, IMode
     {
-        var cap = new SoftCapTanh<T>(c);
         int width = TS.Count, i = 0;
+        TV f = TS.Splat(factor);
         TV max = TS.Splat(T.NegativeInfinity);
         for (; i <= n - width; i += width)
         {
-            TV v = cap.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref z, i)));
+            TV v = TS.Load(ref Unsafe.Add(ref z, i));
+            v = TanhMath.Tanh(TDivide.On ? TS.Divide(v, f) : TS.Multiply(v, f));
             TS.Store(v, ref Unsafe.Add(ref g, i));
             max = TS.Max(max, v);
         }
         T m = TS.MaxAcross(max);
         for (; i < n; i++)
         {
-            T v = cap.Invoke<Scalar<T>, T>(Unsafe.Add(ref z, i));
+            T v = Unsafe.Add(ref z, i);
+            v = TanhMath.Tanh(TDivide.On ? v / factor : v * factor);
             Unsafe.Add(ref g, i) = v;
             if (v > m) m = v;
         }
@@ -417,7 +428,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
         where TS : ISimd<T, TV> where TV : struct where TCap : struct, IMode where TW : struct, IMode where TSm : struct, IMode
     {
         int width = TS.Count, i = 0;
-        TV vk = TS.Splat(k), negH = TS.Splat(-h), one = TS.Splat(T.One), zero = TS.Splat(T.Zero);
+        TV vk = TS.Splat(k), negH = TS.Splat(-h), one = TS.Splat(T.One);
         for (; i <= n - width; i += width)
         {
             TV e = TS.Load(ref Unsafe.Add(ref g, i));
@@ -425,7 +436,7 @@ internal static unsafe class BatchedSoftmaxCrossEntropyOptions<T> where T : unma
             if (TCap.On)
             {
                 TV v = TS.Load(ref Unsafe.Add(ref x, i));
-                r = TS.Multiply(r, TS.FusedMultiplyAdd(TS.Subtract(zero, v), v, one));
+                r = TS.Multiply(r, TS.NegatedMultiplyAdd(v, v, one));
             }
             TS.Store(r, ref Unsafe.Add(ref g, i));
         }

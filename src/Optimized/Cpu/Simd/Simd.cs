@@ -25,6 +25,8 @@ internal interface ISimd<T, TV>
     static abstract TV Max(TV a, TV b);
     /// <summary>a·b + c rounded once.</summary>
     static abstract TV FusedMultiplyAdd(TV a, TV b, TV c);
+    /// <summary>c − a·b rounded once (the same value as FusedMultiplyAdd(−a, b, c); one instruction, vfnmadd).</summary>
+    static abstract TV NegatedMultiplyAdd(TV a, TV b, TV c);
     static abstract TV Exp(TV x);
     static abstract TV Log(TV x);
     /// <summary>0 where <paramref name="mask"/> is 0, else <paramref name="value"/> (0·ln 0 = 0 without a branch).</summary>
@@ -49,6 +51,7 @@ internal readonly struct Scalar<T> : ISimd<T, T> where T : unmanaged, IFloatingP
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Divide(T a, T b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Max(T a, T b) => a > b ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FusedMultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T NegatedMultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(-a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp(T x) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<float, T>(VectorMath.Exp(Unsafe.BitCast<T, float>(x)))

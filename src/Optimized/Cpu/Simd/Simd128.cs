@@ -2,6 +2,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossConformance.Optimized.Cpu.Simd;
 
@@ -22,6 +23,18 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>> where T : unmanaged
     public static Vector128<T> FusedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c) => typeof(T) == typeof(float)
         ? Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
         : Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> NegatedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        // The JIT does not fold the negation of Vector128.FusedMultiplyAdd(−a, b, c) into vfnmadd; the intrinsic is that one instruction.
+        if (Fma.IsSupported)
+            return typeof(T) == typeof(float)
+                ? Fma.MultiplyAddNegated(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+                : Fma.MultiplyAddNegated(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return typeof(T) == typeof(float)
+            ? Vector128.FusedMultiplyAdd(-a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector128.FusedMultiplyAdd(-a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp(Vector128<T> x) => typeof(T) == typeof(float)
         ? VectorMath.Exp(x.AsSingle()).As<float, T>()
