@@ -107,6 +107,42 @@ public static partial class InputRules
         return tail == T.Zero;
     }
 
+    /// <summary>Whether every value is finite and ≥ 0 (−0 included): the class weights' rule, vectorized for float and double as <see cref="AllFinite{T}"/> is.</summary>
+    private static bool AllFiniteNonNegative<T>(ReadOnlySpan<T> values) where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return AllFiniteNonNegativeVectorized(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(values)), values.Length));
+        if (typeof(T) == typeof(double))
+            return AllFiniteNonNegativeVectorized(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(values)), values.Length));
+        foreach (T v in values)
+            if (!T.IsFinite(v) || v < T.Zero) return false;
+        return true;
+    }
+
+    /// <summary>The finiteness sum of <see cref="AllFiniteVectorized{T}"/>, and the lanes below 0 OR-ed into a mask.</summary>
+    private static bool AllFiniteNonNegativeVectorized<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T x = ref MemoryMarshal.GetReference(values);
+        int n = values.Length, i = 0, width = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> sum = Vector<T>.Zero, negative = Vector<T>.Zero;
+            for (; i <= n - width; i += width)
+            {
+                var u = Vector.LoadUnsafe(ref x, (nuint)i);
+                sum += u - u;
+                negative |= Vector.LessThan(u, Vector<T>.Zero);
+            }
+            if (!Vector.EqualsAll(sum, Vector<T>.Zero) || !Vector.EqualsAll(negative.As<T, byte>(), Vector<byte>.Zero)) return false;
+        }
+        for (; i < n; i++)
+        {
+            T v = Unsafe.Add(ref x, i);
+            if (!T.IsFinite(v) || v < T.Zero) return false;
+        }
+        return true;
+    }
+
     /// <summary>One finite scalar. Spec: <c>INPUT-NAN</c>.</summary>
     public static void Finite<T>(T value, string paramName) where T : IFloatingPointIeee754<T>
     {
