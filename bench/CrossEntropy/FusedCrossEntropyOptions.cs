@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
@@ -148,7 +149,7 @@ internal static class OptionsBenchmark
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithStrategy(RunStrategy.Monitoring)
-            .WithLaunchCount(1).WithWarmupCount(quick ? 1 : 2).WithIterationCount(quick ? 3 : 6)
+            .WithLaunchCount(1).WithWarmupCount(quick ? 1 : 2).WithIterationCount(quick ? 3 : 15)   // 15: this host is shared, and 6 gave medians 25 % apart run to run
             .WithInvocationCount(1).WithUnrollFactor(1);
         var config = ManualConfig.CreateEmpty()
             .AddJob(job)
@@ -163,26 +164,96 @@ internal static class OptionsBenchmark
         var medians = summaries.SelectMany(s => s.Reports)
             .Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => (Shape: r.BenchmarkCase.Parameters["Shape"]!.ToString()!, Type: r.BenchmarkCase.Descriptor.Type.GetGenericArguments()[0].Name,
-                                Method: r.BenchmarkCase.Descriptor.WorkloadMethod.Name), r => r.ResultStatistics!.Median / 1e6);
+                                Method: r.BenchmarkCase.Descriptor.WorkloadMethod.Name), r => (Median: r.ResultStatistics!.Median / 1e6, Min: r.ResultStatistics!.Min / 1e6));
         Console.WriteLine();
-        Console.WriteLine($"Loss options on Optimized-CPU, all cores ({Machine.Describe()}; load average {Machine.LoadAverage()}); medians, ms:");
+        Console.WriteLine($"Loss options on Optimized-CPU, all cores ({Machine.Describe()}; load average {Machine.LoadAverage()}); medians, ms, and each ratio");
+        Console.WriteLine("to none as the ratio of the medians (the ratio of the fastest iterations in brackets: on a shared host the noise only adds time):");
         Console.WriteLine();
         Console.WriteLine("| shape N×V | dtype | none | all options (Mean) | ratio | all options, per token | ratio | soft-cap alone | ratio | all but the cap | ratio |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var key in medians.Keys.Where(k => k.Method == "OptionsNone").OrderBy(k => k.Type).ThenBy(k => k.Shape))
         {
-            double none = medians[key];
+            var none = medians[key];
             string Cell(string method, out string ratio)
             {
                 ratio = "n/a";
-                if (!medians.TryGetValue((key.Shape, key.Type, method), out double ms)) return "n/a";
-                ratio = (ms / none).ToString("F2", CultureInfo.InvariantCulture);
-                return ms.ToString("F3", CultureInfo.InvariantCulture);
+                if (!medians.TryGetValue((key.Shape, key.Type, method), out var ms)) return "n/a";
+                ratio = $"{(ms.Median / none.Median).ToString("F2", CultureInfo.InvariantCulture)} ({(ms.Min / none.Min).ToString("F2", CultureInfo.InvariantCulture)})";
+                return ms.Median.ToString("F3", CultureInfo.InvariantCulture);
             }
             string all = Cell("OptionsAll", out string r1), perToken = Cell("OptionsAllPerToken", out string r2);
             string cap = Cell("OptionsCapOnly", out string r3), rest = Cell("OptionsAllButCap", out string r4);
-            Console.WriteLine($"| {key.Shape} | {key.Type} | {none.ToString("F3", CultureInfo.InvariantCulture)} | {all} | {r1} | {perToken} | {r2} | {cap} | {r3} | {rest} | {r4} |");
+            Console.WriteLine($"| {key.Shape} | {key.Type} | {none.Median.ToString("F3", CultureInfo.InvariantCulture)} | {all} | {r1} | {perToken} | {r2} | {cap} | {r3} | {rest} | {r4} |");
         }
+        PairedOptionsRatios.Print(quick);
         return summaries.SelectMany(s => s.Reports).All(r => r.Success) ? 0 : 1;
+    }
+}
+
+/// <summary>
+/// The options' cost as paired ratios (<c>bench/run --options</c> prints them after BenchmarkDotNet's table): on a
+/// shared host the load of the other tenants drifts over a benchmark's seconds, so that two cases timed one after
+/// the other, as BenchmarkDotNet times them, can differ by 25 % for no reason of theirs. Here every round times no
+/// options and each option set of <see cref="FusedCrossEntropyOptions{T}"/> once, back to back, on the same logits
+/// and gradient buffers, in an order that rotates from round to round; each round gives one ratio per option set,
+/// and the table shows the median over the rounds with the quartiles. Drift slower than a round cancels.
+/// </summary>
+internal static unsafe class PairedOptionsRatios
+{
+    private static readonly string[] Sets = ["all options (Mean)", "all options, per token", "soft-cap alone", "all but the cap"];
+
+    public static void Print(bool quick)
+    {
+        int rounds = quick ? 5 : 21;
+        Console.WriteLine();
+        Console.WriteLine($"Paired ratios to none, {rounds} rounds (each: none and every option set once, back to back, the order rotating; at a latency shape 50 calls per timing), median [quartiles]; load average {Machine.LoadAverage()} at the start:");
+        Console.WriteLine();
+        Console.WriteLine($"| shape N×V | dtype | none, median ms | {string.Join(" | ", Sets)} |");
+        Console.WriteLine($"| --- | --- | ---: |{string.Concat(Enumerable.Repeat(" ---: |", Sets.Length))}");
+        foreach (var shape in Workload.Shapes) Row<float>(shape, rounds);
+        foreach (var shape in Workload.Shapes) Row<double>(shape, rounds);
+    }
+
+    private static void Row<T>(Shape shape, int rounds) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var logits = new NativeBuffer<T>(shape.Elements);
+        using var gradient = new NativeBuffer<T>(shape.Elements);
+        Workload.FillLogits(logits.Pointer, shape);
+        int[] targets = Workload.Targets(shape);
+        var kernel = (IBatchedSoftmaxCrossEntropyWithOptions<T>)(object)new OptimizedCpuImplementation();
+        var all = FusedCrossEntropyOptions<T>.All(shape.Classes);
+        var upstream = Enumerable.Repeat(T.One / T.CreateTruncating(shape.Rows), shape.Rows).ToArray();
+        var losses = new T[shape.Rows];
+        Action Reduced(CrossEntropyOptions<T> o) => () => kernel.ForwardBackward(logits.Span, shape.Classes, targets, o, LossReduction.Mean, gradient.Span);
+        Action[] calls =
+        [
+            Reduced(CrossEntropyOptions<T>.None),
+            Reduced(all),
+            () => kernel.ForwardBackwardPerToken(logits.Span, shape.Classes, targets, all, upstream, losses, gradient.Span),
+            Reduced(new CrossEntropyOptions<T> { SoftCap = all.SoftCap }),
+            Reduced(all with { SoftCap = T.PositiveInfinity }),
+        ];
+        foreach (var call in calls) for (int w = 0; w < 3; w++) call();   // warm: tiered compilation, the scratch rows, the pool
+        int repeats = shape.IsLatency ? 50 : 1;   // a latency call is ~0.1 ms: 50 of them per timing
+        var ms = new double[calls.Length];
+        var ratios = new double[Sets.Length][];
+        for (int k = 0; k < Sets.Length; k++) ratios[k] = new double[rounds];
+        var none = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int i = 0; i < calls.Length; i++)
+            {
+                int c = (i + r) % calls.Length;
+                long start = Stopwatch.GetTimestamp();
+                for (int k = 0; k < repeats; k++) calls[c]();
+                ms[c] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+            }
+            none[r] = ms[0];
+            for (int k = 0; k < Sets.Length; k++) ratios[k][r] = ms[k + 1] / ms[0];
+        }
+        static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+        static double Q(double[] v, double q) { var s = v.Order().ToArray(); return s[(int)Math.Round(q * (s.Length - 1))]; }
+        var cells = ratios.Select(v => $"{F(Q(v, 0.5))} [{F(Q(v, 0.25))}, {F(Q(v, 0.75))}]");
+        Console.WriteLine($"| {shape} | {typeof(T).Name} | {Q(none, 0.5).ToString("F3", CultureInfo.InvariantCulture)} | {string.Join(" | ", cells)} |");
     }
 }
