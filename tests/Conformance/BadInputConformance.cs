@@ -286,7 +286,19 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     [ForEachImplementation, Spec("INPUT-LENGTH"), Requires(typeof(ISequenceLoss<>))]
     public void Sequence_loss_rejects_sizes_whose_product_overflows_int(string implementation) => Run(implementation, Overflows(Sequence));
 
+    [ForEachImplementation, Spec("INPUT-NAN"), Requires(typeof(ILinearLayer<>))]
+    public void Linear_layer_rejects_finite_inputs_whose_logits_overflow(string implementation) => Run(implementation, LogitOverflows(Linear));
+
+    [ForEachImplementation, Spec("INPUT-NAN"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_rejects_finite_inputs_whose_logits_overflow(string implementation) => Run(implementation, LogitOverflows(Sequence));
+
     // ------------------------------------------------------------------ INPUT-ACCEPT: −0 and subnormals
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT", "SMAX-LARGE"), Requires(typeof(ISoftmaxCrossEntropy<>))]
+    public void Softmax_cross_entropy_accepts_the_largest_finite_logits(string implementation) => Run(implementation, Edges(SoftmaxCrossEntropy));
+
+    [ForEachImplementation, Spec("INPUT-ACCEPT", "SEQ-L2"), Requires(typeof(ISequenceLoss<>))]
+    public void Sequence_loss_without_the_L2_term_accepts_weights_whose_squared_norm_overflows(string implementation) => Run(implementation, Edges(Sequence));
 
     [ForEachImplementation, Spec("INPUT-ACCEPT"), Requires(typeof(ISoftmax<>))]
     public void Softmax_accepts_one_entry_and_the_largest_finite_logits(string implementation) => Run(implementation, Edges(Softmax));
@@ -368,6 +380,12 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
         /// <summary>Sizes whose product wraps around int (m = n = 65537: m·n ≡ 131073 mod 2³²), with a span of the wrapped length.</summary>
         public (string Label, Args Changes, string[] Blame)[] Overflow { get; init; } = [];
+
+        /// <summary>Finite inputs whose computed logits (Wᵀx + b, W[x, :] + b) overflow to ±∞: rejected, naming the parameters listed (INPUT-NAN).</summary>
+        public (string Label, Args Changes, string[] Blame)[] LogitOverflow { get; init; } = [];
+
+        /// <summary>Other accepted edge inputs whose result is finite (e.g. λ = 0 with ‖W‖² past the range).</summary>
+        public (string Label, Args Changes)[] FiniteEdges { get; init; } = [];
     }
 
     /// <summary>
@@ -412,6 +430,9 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
 
     private static T[] V(params double[] values) => Fp<T>.From(values);
     private static T[] Out(int n) => new T[n];
+    private static T[] Largest(int n) => Enumerable.Repeat(T.BitDecrement(T.PositiveInfinity), n).ToArray();
+    /// <summary>n entries whose squares overflow while the entries themselves, as logits, are harmless: 1e20 in float, 1e200 in double.</summary>
+    private static T[] Huge(int n) => Enumerable.Repeat(T.CreateTruncating(typeof(T) == typeof(float) ? 1e20 : 1e200), n).ToArray();
 
     private static Func<ImplementationUnderTest, Args, object?> Void(Action<ImplementationUnderTest, Args> call) => (impl, a) => { call(impl, a); return null; };
 
@@ -494,7 +515,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         {
             Method = "CrossEntropyFromLogits(target, logits)",
             Invoke = (impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyFromLogits(a.V("target"), a.V("logits")),
-            Valid = new() { ["target"] = V(Y), ["logits"] = V(Z) }, Weights = ["target"],
+            Valid = new() { ["target"] = V(Y), ["logits"] = V(Z) }, Weights = ["target"], LargeLogits = ["logits"],
             Lengths = [("target", ["target", "logits"], 1), ("logits", ["target", "logits"], 1)],
             Empty = [("target = logits = []", new() { ["target"] = V(), ["logits"] = V() }, ["target", "logits"])],
         },
@@ -502,7 +523,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         {
             Method = "CrossEntropyLogitGradient(target, logits, gradient)",
             Invoke = Void((impl, a) => impl.As<ISoftmaxCrossEntropy<T>>().CrossEntropyLogitGradient(a.V("target"), a.V("logits"), a.V("gradient"))),
-            Valid = new() { ["target"] = V(Y), ["logits"] = V(Z), ["gradient"] = Out(N) }, Outputs = ["gradient"], Weights = ["target"],
+            Valid = new() { ["target"] = V(Y), ["logits"] = V(Z), ["gradient"] = Out(N) }, Outputs = ["gradient"], Weights = ["target"], LargeLogits = ["logits"],
             Lengths = [("target", ["target", "logits"], 1), ("logits", ["target", "logits", "gradient"], 1), ("gradient", ["gradient", "logits", "target"], 1)],
             Empty = [("target = logits = gradient = []", new() { ["target"] = V(), ["logits"] = V(), ["gradient"] = V() }, ["target", "logits", "gradient"])],
         },
@@ -597,6 +618,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
             Valid = new() { ["x"] = V(X), ["weights"] = V(W), ["bias"] = V(B), ["logits"] = Out(4) }, Outputs = ["logits"],
             Lengths = [("x", ["x", "weights"], 1), ("weights", ["weights", "x", "bias"], 1), ("bias", ["bias", "weights", "logits"], 1),
                        ("logits", ["logits", "bias", "weights"], 1)],
+            LogitOverflow = [("x = [1, 1, 1], every weight the largest finite value: z = Wᵀx + b = +∞", new() { ["x"] = V(1, 1, 1), ["weights"] = Largest(12) }, ["weights", "x", "bias"])],
             Overflow =
             [
                 ("m = n = 65537, W of 131073 ≡ m·n mod 2³² entries", new() { ["x"] = new T[Big], ["bias"] = new T[Big], ["weights"] = new T[Wrapped], ["logits"] = new T[Big] },
@@ -620,6 +642,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 ("bias", ["bias", "weights", "target", "weightGradient", "biasGradient"], 1), ("target", ["target", "bias"], 1),
                 ("weightGradient", ["weightGradient", "x", "bias", "weights"], 1), ("biasGradient", ["biasGradient", "bias"], 1),
             ],
+            LogitOverflow = [("x = [1, 1, 1], every weight the largest finite value: z = Wᵀx + b = +∞", new() { ["x"] = V(1, 1, 1), ["weights"] = Largest(12) }, ["weights", "x", "bias"])],
             Overflow =
             [
                 ("m = n = 65537, W and ∂L/∂W of 131073 ≡ m·n mod 2³² entries",
@@ -648,6 +671,9 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 ["lambda"] = Fp<T>.From(0.5), ["weightGradient"] = Out(9), ["biasGradient"] = Out(3),
             },
             Outputs = ["weightGradient", "biasGradient"], NonNegativeScalars = ["lambda"],
+            LogitOverflow = [("every weight and bias the largest finite value: W[x, j] + b[j] = +∞", new() { ["weights"] = Largest(9), ["bias"] = Largest(3) }, ["weights", "bias"])],
+            // λ = 0 means no L2 term: ‖W‖² past the range (W of 1e20 in float, 1e200 in double) must not turn the loss into 0·∞ = NaN.
+            FiniteEdges = [("λ = 0 and ‖W‖² past the range (accepted: no L2 term, a finite loss)", new() { ["lambda"] = T.Zero, ["weights"] = Huge(9) })],
             Overflow =
             [
                 ("V = 65537, W and ∂L/∂W of 131073 ≡ V² mod 2³² entries",
@@ -803,6 +829,8 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         {
             foreach (var (label, changes) in call.Singles)
                 yield return Case(call, "n = 1 (accepted)", label, changes, null, []);
+            foreach (var (label, changes) in call.FiniteEdges)
+                yield return Case(call, "finite edge (accepted)", label, changes, null, []);
             foreach (var name in call.LargeLogits)
             {
                 if (call.Valid[name] is T[] z)
@@ -840,6 +868,10 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 }
             }
     }
+
+    /// <summary>INPUT-NAN: finite inputs whose computed logits overflow to ±∞.</summary>
+    private static IEnumerable<BadCase> LogitOverflows(Call[] calls) =>
+        calls.SelectMany(call => call.LogitOverflow.Select(e => Case(call, "computed logits overflow", e.Label, e.Changes, typeof(ArgumentException), e.Blame)));
 
     /// <summary>INPUT-LENGTH: sizes whose product is past int.MaxValue, with a span of the length an int product wraps to.</summary>
     private static IEnumerable<BadCase> Overflows(Call[] calls) =>
@@ -883,7 +915,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
     /// <summary>Every rejected-case generator, for INPUT-NO-WRITE and the kind count.</summary>
     private static IEnumerable<BadCase> Everything(Call[] calls) =>
         NonFinite(calls).Concat(Probabilities(calls)).Concat(Lengths(calls)).Concat(Empty(calls)).Concat(Indices(calls)).Concat(Reductions(calls))
-            .Concat(Overflows(calls)).Concat(Overlaps(calls)).Concat(Edges(calls)).Concat(Accepts(calls).Select(a => a.Case))
+            .Concat(Overflows(calls)).Concat(LogitOverflows(calls)).Concat(Overlaps(calls)).Concat(Edges(calls)).Concat(Accepts(calls).Select(a => a.Case))
             .Concat(calls.SelectMany(c => c.Others.Select(o => Case(c, "zero probability under a positive target", o.Label, o.Changes, o.Rejects, o.Blame))));
 
     /// <summary>
@@ -955,7 +987,7 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
         RunAll(implementation, Accepts(calls).Select(a => (a.Case.Name, (Func<ImplementationUnderTest, Verdict>)(impl => JudgeAccepted(impl, a.Case, a.Baseline, a.Exact)))), test);
 
     /// <summary>The edge kinds whose returned value must also be finite (for the others +∞ or 0/0 may be the defined answer).</summary>
-    private static readonly string[] FiniteKinds = ["n = 1 (accepted)", "largest finite value (accepted)", "logit past exp's range (accepted)"];
+    private static readonly string[] FiniteKinds = ["n = 1 (accepted)", "largest finite value (accepted)", "logit past exp's range (accepted)", "finite edge (accepted)"];
 
     private static Verdict Judge(ImplementationUnderTest impl, BadCase c)
     {

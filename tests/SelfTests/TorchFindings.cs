@@ -96,6 +96,22 @@ public sealed partial class TorchFindings
     }
 
     [Fact]
+    public void Cross_entropy_with_probability_targets_is_nan_where_a_zero_target_meets_an_infinite_log_probability()
+    {
+        // z = (+max, 1, −max): z₂ − m overflows to −∞, so log_softmax(z)₂ = −∞, and the term y₂·ℓ₂ = 0·(−∞) = NaN although
+        // y₂ = 0 contributes nothing (the spec's Σ runs over yᵢ > 0: the loss is m − z₀ + ln s = 0 here).
+        foreach (var dtype in Both)
+        {
+            using var scope = NewDisposeScope();
+            double max = dtype == ScalarType.Float32 ? float.MaxValue : double.MaxValue;
+            var loss = F.cross_entropy(Make([max, 1, -max], dtype, 1, 3), Make([1, 0, 0], dtype, 1, 3), reduction: nn.Reduction.Sum);
+            double value = loss.to_type(ScalarType.Float64).item<double>();
+            _output.WriteLine($"{dtype}: cross_entropy = {value}");
+            Assert.True(double.IsNaN(value), $"{dtype}: cross_entropy = {value}, expected NaN");
+        }
+    }
+
+    [Fact]
     public void Cross_entropy_backward_forms_probabilities_through_log_softmax()
     {
         // The input the float suites shrank to: target 6, ŷ₄ ≈ 8.66e-32. The backward of F.cross_entropy is
