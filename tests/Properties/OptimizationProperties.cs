@@ -180,6 +180,38 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
             return verdict;
         });
 
+    [ForEachImplementation, Spec("OPT-NEWTON-STEP"), Requires(typeof(ISoftmaxRegression<>), typeof(ISoftmaxRegressionOptimizer<>))]
+    public void Newton_takes_the_first_halving_that_satisfies_the_Armijo_condition(string implementation) =>
+        Expect(implementation, "K = 2, d = 1, x = 1, y = (1, 0), λ = 2⁻⁷, W₀ = (−a, a), a = 2.0507354736328125: the full step lowers L by only ½c|⟨g, p⟩|", impl =>
+        {
+            // Along (−1, 1) the loss is F(a) = ln(1 + e^{2a}) + λa², and g ∝ (−1, 1) is an eigenvector of H, so every direction
+            // that meets the forcing tolerance closely is the exact Newton step (CG finishes in one iteration). At this a the full
+            // step lowers L by 0.00247 (ΔL/(c⟨g, p⟩) = 0.49): Armijo fails at t = 1 by 0.0025, far above the rounding of L in float,
+            // and holds at t = ½ (ΔL = −3.3). So t = 1 is wrong, and a line search that tests only ΔL ≤ ε_f, or allows +c|⟨g, p⟩|, takes it.
+            var c = FirstHalvingCase();
+            var p = RegressionAccuracy.Of(c);
+            var wd = c.W0D;
+            var g = RegressionAccuracy.ExactGradient(p, wd);
+            var next = new T[c.Parameters];
+            double t = Fp<T>.ToDouble(impl.As<ISoftmaxRegressionOptimizer<T>>().NewtonStep(c.Problem, c.W0, next));
+            var nd = Fp<T>.ToDouble(next);
+            var verdict = StepChecks(c, p, wd, g, nd, t, 0);
+            if (!verdict.Holds) return verdict;
+            if (t == 1) return verdict & Verdict.That(false, "t = 1 passed the check above only within its slack");
+            if (t == 0) return verdict & Verdict.That(false, "t = 0: the search gave up, though t = ½ satisfies Armijo by a margin of 3");
+            // t < 1 was chosen: the earlier trial 2t along the same direction p = (W⁺ − W)/t must fail Armijo.
+            var direction = nd.Select((x, e) => (x - wd[e]) / t).ToArray();
+            var earlier = wd.Select((x, e) => x + 2 * t * direction[e]).ToArray();
+            double before = RegressionAccuracy.ExactLoss(p, wd), after = RegressionAccuracy.ExactLoss(p, earlier);
+            double slope = RegressionAccuracy.Dot(g, direction);
+            double recovered = 0;   // p recovered from W⁺ in T errs by ≤ u|W⁺ₑ|/t per entry; 2t times that moves L by ≤ (|gₑ| + L̄·that)·that
+            for (int e = 0; e < c.Parameters; e++) { double move = 2 * Fp<T>.U * Math.Abs(nd[e]); recovered += (Math.Abs(g[e]) + c.Smoothness * move) * move; }
+            double slack = LossBound(p, wd) + LossBound(p, earlier) + recovered + NewtonLineSearch.SufficientDecrease * 2 * t * RegressionAccuracy.DotError(g, direction)
+                         + Accuracy.Gamma(3, Fp<double>.U) * Math.Abs(before) + NewtonLineSearch.RoundingAllowanceUlps * U * Math.Abs(before);
+            return verdict & Verdict.AtLeast($"the earlier trial 2t = {Show.Number(2 * t)}: L(W + 2tp) − L(W) vs c·2t⟨∇L, p⟩ (it must fail Armijo)",
+                after - before, NewtonLineSearch.SufficientDecrease * 2 * t * slope + slack);
+        });
+
     [ForEachImplementation, Spec("OPT-NEWTON-GLOBAL"), Requires(typeof(ISoftmaxRegression<>), typeof(ISoftmaxRegressionOptimizer<>))]
     public void Newton_with_backtracking_converges_from_any_start(string implementation)
     {
@@ -578,6 +610,11 @@ public abstract class OptimizationProperties<T>(ITestOutputHelper output, params
         }
         return sum / Math.Max(1, p.Counted) * (1 + 1e-12) + 1e-300;
     }
+
+    /// <summary>K = 2, d = 1, N = 1, x = 1, y = (1, 0), λ = 2⁻⁷, W₀ = (−a, a) with a = 2.0507354736328125 (exact in float): the exact Newton step lowers L by 0.49·c|⟨g, p⟩|.</summary>
+    private static RegressionCase<T> FirstHalvingCase() =>
+        new(Fp<T>.From([1.0]), Fp<T>.From([1.0, 0]), 1, 2, Fp<T>.From(Math.ScaleB(1.0, -7)), Fp<T>.From([-2.0507354736328125, 2.0507354736328125]), 1, 1,
+            "full Newton step with too small a decrease");
 
     /// <summary>K = 2, d = 1, N = 1, x = 1, y = (0.7, 0.3), W₀ = 0, λ = 2⁻²⁰: ∇L(0) = (−0.2, 0.2) is the top eigenvector of H(0), eigenvalue ½ + λ = L̄.</summary>
     private static RegressionCase<T> CurvatureAtL() =>
