@@ -30,6 +30,13 @@ def xlogy_grad():
         print("xlogy_grad %s: y = yhat = [1, 0, 0] gives dL/dyhat = %s" % (name, y_hat.grad.tolist()))
 
 
+def largest_logits():
+    for name, dtype in DTYPES.items():
+        top = torch.finfo(dtype).max
+        loss = F.cross_entropy(torch.tensor([[top, 1.0, -top]], dtype=dtype), torch.tensor([[1.0, 0.0, 0.0]], dtype=dtype), reduction="sum")
+        print("largest_logits %s: z = (+max, 1, -max), y = (1, 0, 0): loss = %r (exact 0)" % (name, loss.item()))
+
+
 def exact_bce(z, y):
     z, y = Decimal(z), Decimal(y)
     return float(max(z, Decimal(0)) - y * z + (Decimal(1) + (-abs(z)).exp()).ln())
@@ -68,4 +75,5 @@ if __name__ == "__main__":
     print("torch", torch.__version__)
     all_ignored()
     xlogy_grad()
+    largest_logits()
     binary()

@@ -35,6 +35,11 @@ XLOGY_REASON = ("The gradient comes from autograd of L = -sum xlogy(y, yhat); li
                 "0/0 = NaN where y_i = yhat_i = 0. The spec's dL/dyhat_i there is 0: the term 0 * ln yhat_i is constant (GRAD-PROB).")
 XLOGY_MEASURED = ("libtorch 1.13, float and double: y = yhat = [1, 0, 0] gives dL/dyhat = [-1, NaN, NaN] "
                   "(samples/python/torch_findings.py, xlogy_grad).")
+LARGEST_LOGITS_REASON = ("F.cross_entropy with class-probability targets computes -sum y_i log_softmax(z)_i over every class: where the logits "
+                         "hold +max and -max, z_i - m overflows to -inf for the smallest, and its term 0 * (-inf) is NaN although a zero target "
+                         "contributes nothing (SMAX-LARGE: the finite logits have a finite loss).")
+LARGEST_LOGITS_MEASURED = ("libtorch 1.13, float and double: z = (+max, 1, -max), y = (1, 0, 0): loss NaN, exact 0 "
+                           "(samples/python/torch_findings.py, largest_logits).")
 BINARY_REASON = ("F.binary_cross_entropy_with_logits evaluates (1 - y) z - log sigmoid(z): for z << 0 two terms of size |z| cancel, so its "
                  "absolute error is about u |z| instead of u L (ACC-XENT-LOGITS), and for y = 0 log(1 + e^z) is rounded to 0 once e^z < u.")
 BINARY_MEASURED_TEMPLATE = "libtorch 1.13: {} (samples/python/torch_findings.py, binary)."
@@ -62,6 +67,7 @@ KNOWN_DEVIATIONS = [
     deviation("GRAD-PROB", "Probability_gradient_is_minus_target_over_probability", XLOGY_REASON, XLOGY_MEASURED, inputs="p and q share a zero"),
     deviation("GRAD-PROB", "Probability_gradient_agrees_with_the_reference", XLOGY_REASON, XLOGY_MEASURED, inputs="p and q share a zero"),
     deviation("GRAD-PROB", "Probability_gradient_at_hard_probabilities", XLOGY_REASON, XLOGY_MEASURED, case="ŷ = 0 where y = 0: 0, not 0/0"),
+    deviation("SMAX-LARGE", "Softmax_cross_entropy_accepts_the_largest_finite_logits", LARGEST_LOGITS_REASON, LARGEST_LOGITS_MEASURED),
     deviation("ACC-XENT-LOGITS", "Binary_cross_entropy_and_its_gradient_agree_with_the_reference", BINARY_REASON, BINARY_MEASURED, inputs="z < 0"),
     deviation("GRAD-BINARY", "Binary_gradient_is_sigmoid_minus_target", BINARY_REASON, BINARY_MEASURED, inputs="z < 0"),
     deviation("GRAD-BINARY", "Binary_gradient_matches_central_differences_of_the_loss", BINARY_REASON, BINARY_MEASURED, inputs="z < 0"),
