@@ -671,7 +671,13 @@ public abstract class BadInputConformance<T>(ITestOutputHelper output, params ob
                 ["lambda"] = Fp<T>.From(0.5), ["weightGradient"] = Out(9), ["biasGradient"] = Out(3),
             },
             Outputs = ["weightGradient", "biasGradient"], NonNegativeScalars = ["lambda"],
-            LogitOverflow = [("every weight and bias the largest finite value: W[x, j] + b[j] = +∞", new() { ["weights"] = Largest(9), ["bias"] = Largest(3) }, ["weights", "bias"])],
+            LogitOverflow =
+            [
+                ("every weight and bias the largest finite value: W[x, j] + b[j] = +∞", new() { ["weights"] = Largest(9), ["bias"] = Largest(3) }, ["weights", "bias"]),
+                // Only the row of context 2 overflows (rows 0 and 1 plus max round to max): a check that probes the wrong row misses it.
+                ("row 2 of W and b the largest finite value: only W[2, j] + b[j] = +∞", new() { ["weights"] = (T[])[.. V(0.5, -1, 0, 2, 0.25, -0.5), .. Largest(3)], ["bias"] = Largest(3) },
+                 ["weights", "bias"]),
+            ],
             // λ = 0 means no L2 term: ‖W‖² past the range (W of 1e20 in float, 1e200 in double) must not turn the loss into 0·∞ = NaN.
             FiniteEdges = [("λ = 0 and ‖W‖² past the range (accepted: no L2 term, a finite loss)", new() { ["lambda"] = T.Zero, ["weights"] = Huge(9) })],
             Overflow =
