@@ -92,8 +92,10 @@ public static class LossOptionsCases<T> where T : unmanaged, IFloatingPointIeee7
         c => Enumerable.Empty<LossOptionsCase<T>>());
 
     /// <summary>
-    /// Batches of 4–6 rows of 8193–10 000 classes (32 772–60 000 logits, with at least one counted row): past the size at which a
-    /// multithreaded kernel splits rows over threads (Optimized-CPU: 2¹⁵ logits), where the small cases never go.
+    /// Batches past the size at which a multithreaded kernel splits rows over threads (Optimized-CPU: 2¹⁵ logits), where the small
+    /// cases never go, with at least one counted row: half of them 4–6 rows of 8193–10 000 classes (32 772–60 000 logits: one row
+    /// per work item of Optimized-CPU's 2¹³ logits), half 40–64 rows of at most 1000 classes and at least 2¹⁵ logits (8 or more rows
+    /// per work item: a split that mis-indexes the rows of an item fails only there; a Stryker survivor, `item / RowsPerItem`).
     /// </summary>
     public static Arbitrary<LossOptionsCase<T>> Large { get; } = Arb.From(
         Generate<T>.Seeded(rng => Build(rng, forceCounted: true, large: true)), c => Enumerable.Empty<LossOptionsCase<T>>());
@@ -103,9 +105,11 @@ public static class LossOptionsCases<T> where T : unmanaged, IFloatingPointIeee7
     private static LossOptionsCase<T> Build(Random rng, bool forceCounted = false, bool allIgnored = false, bool zeroWeightTargets = false, bool large = false)
     {
         double r = rng.NextDouble();
-        int rows = large ? rng.Next(4, 7) : r < 0.2 ? 1 : r < 0.75 ? rng.Next(2, 9) : rng.Next(9, 17);
+        bool manyRowsPerItem = large && rng.Next(2) == 0;
+        int rows = manyRowsPerItem ? rng.Next(40, 65) : large ? rng.Next(4, 7) : r < 0.2 ? 1 : r < 0.75 ? rng.Next(2, 9) : rng.Next(9, 17);
         r = rng.NextDouble();
-        int classes = large ? rng.Next(8193, 10_001) : r < 0.05 ? 1 : r < 0.5 ? rng.Next(2, 9) : r < 0.95 ? rng.Next(9, 65) : rng.Next(65, 129);
+        int classes = manyRowsPerItem ? rng.Next((1 << 15) / rows + 1, 1001)
+                    : large ? rng.Next(8193, 10_001) : r < 0.05 ? 1 : r < 0.5 ? rng.Next(2, 9) : r < 0.95 ? rng.Next(9, 65) : rng.Next(65, 129);
         int ignoreKind = rng.Next(8);
         bool inRange = ignoreKind < 2 && classes > 1;
         int ignore = inRange ? rng.Next(classes) : ignoreKind == 2 ? -1 : -100;
